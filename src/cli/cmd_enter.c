@@ -1,0 +1,122 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char HELP[] =
+    "usage: canvass enter [--store S] --batch B --team T --member NAME... \n"
+    "                     [--kind count|rekey] [--rekey-of SHEET] [--reference REF]\n"
+    "                     --contest C --ballots N --blank N --invalid N\n"
+    "                     --vote CHOICE=N... --undervotes N --overvotes N\n"
+    "                     [--contest C2 ...]\n"
+    "       canvass enter --file SHEET.json|SHEETS.csv\n"
+    "       canvass enter --prompt\n\n"
+    "Records one tally sheet exactly as written on paper. Every field must be\n"
+    "given: a missing field is an error, never a zero. --kind rekey (with\n"
+    "--rekey-of) marks a second keying of an existing paper sheet, which must\n"
+    "match it. Without flags on a terminal (or with --prompt) canvass asks for\n"
+    "each field in the order of the paper sheet. Prints the sheet number and\n"
+    "the batch's agreement status.\n";
+
+static int prompt(cv_sheet_draft *d) {
+  const char *field, *label;
+  char line[1100];
+  struct cv_error err = {0};
+  while (cv_sheet_draft_next(d, &field, &label)) {
+    fprintf(stderr, "%s: ", label);
+    fflush(stderr);
+    if (!fgets(line, sizeof line, stdin)) {
+      fprintf(stderr, "\ncanvass: input ended before the sheet was complete; nothing recorded\n");
+      return 65;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    memset(&err, 0, sizeof err);
+    if (cv_sheet_draft_set(d, field, line, &err) != CV_OK) {
+      char msg[800];
+      fprintf(stderr, "  %s\n", cv_error_format(&err, msg, sizeof msg));
+      return cv_status_exit_code(err.code);
+    }
+  }
+  return 0;
+}
+
+int cmd_enter(int argc, char **argv) {
+  const char *store = NULL, *file = NULL;
+  bool force_prompt = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0) return fputs(HELP, stdout), 0;
+    if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) store = argv[++i];
+    else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) file = argv[++i];
+    else if (strcmp(argv[i], "--prompt") == 0) force_prompt = true;
+  }
+  cv_election *e;
+  int rc = cli_open(store, false, &e);
+  if (rc) return rc;
+  struct cv_error err = {0};
+  if (file) {
+    uint64_t n;
+    if (cv_import_sheets(e, file, &n, &err) != CV_OK) rc = cli_fail(&err);
+    else printf("recorded %llu sheet(s) from %s\n", (unsigned long long)n, file);
+    cv_election_close(e);
+    return rc;
+  }
+  cv_sheet_draft *d;
+  if (cv_sheet_draft_new(e, &d, &err) != CV_OK) {
+    cv_election_close(e);
+    return cli_fail(&err);
+  }
+  /* Flags map one to one onto draft fields, in the order given. */
+  static const struct { const char *flag, *field; } MAP[] = {
+      {"--batch", "batch"},     {"--team", "team"},           {"--member", "member"},
+      {"--members", "members"}, {"--kind", "kind"},           {"--rekey-of", "rekey_of"},
+      {"--reference", "reference"}, {"--contest", "contest"}, {"--ballots", "ballots"},
+      {"--blank", "blank"},     {"--invalid", "invalid"},     {"--undervotes", "undervotes"},
+      {"--overvotes", "overvotes"}};
+  int given = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--store") == 0 || strcmp(a, "--file") == 0) {
+      i++;
+      continue;
+    }
+    if (strcmp(a, "--prompt") == 0) continue;
+    if (i + 1 >= argc) {
+      rc = cli_usage("enter", "an option lacks its value");
+      break;
+    }
+    const char *field = NULL, *value = argv[i + 1];
+    char choice[200];
+    for (size_t k = 0; k < sizeof MAP / sizeof MAP[0]; k++)
+      if (strcmp(MAP[k].flag, a) == 0) field = MAP[k].field;
+    if (!field && strcmp(a, "--vote") == 0) {
+      const char *eq = strchr(value, '=');
+      if (!eq || (size_t)(eq - value) >= sizeof choice) {
+        rc = cli_usage("enter", "--vote takes CHOICE=N");
+        break;
+      }
+      snprintf(choice, sizeof choice, "%.*s", (int)(eq - value), value);
+      field = choice;
+      value = eq + 1;
+    }
+    if (!field) {
+      fprintf(stderr, "canvass enter: unknown option %s (see --help)\n", a);
+      rc = 64;
+      break;
+    }
+    i++;
+    given++;
+    if (cv_sheet_draft_set(d, field, value, &err) != CV_OK) rc = cli_fail(&err);
+  }
+  if (!rc && (force_prompt || (given == 0 && isatty(0)))) rc = prompt(d);
+  uint64_t seq = 0;
+  if (!rc && cv_sheet_draft_commit(d, &seq, &err) != CV_OK) rc = cli_fail(&err);
+  if (!rc) {
+    char head[80];
+    cv_election_head(e, head, NULL);
+    printf("recorded sheet %llu\njournal head: %s\n", (unsigned long long)seq, head);
+  }
+  cv_sheet_draft_free(d);
+  cv_election_close(e);
+  return rc;
+}

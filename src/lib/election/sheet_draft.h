@@ -1,0 +1,15 @@
+/* election/sheet_draft.h: internals of cv_sheet_draft for the importers.
+ *
+ * Every way of entering a tally sheet (flags, prompts, CSV rows, JSON
+ * objects) fills a draft field by field and commits it, so the checks and
+ * messages are the same whichever way the sheet came in. Importers record
+ * where each value came from so errors can name file:line:column. */
+#ifndef CV_ELECTION_SHEET_DRAFT_H
+#define CV_ELECTION_SHEET_DRAFT_H
+
+#include "canvass/election.h"
+
+/* Names the source of following values (file may be NULL). */
+void cv__draft_position(cv_sheet_draft *d, const char *file, uint32_t line, uint32_t column);
+
+#endif

@@ -1,0 +1,242 @@
+/* formats/sheets_in.c: tally sheets from CSV or JSON files. Both fill a
+ * cv_sheet_draft field by field (the same path as flags and prompts) and
+ * commit every sheet of the file in one transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include "election/sheet_draft.h"
+#include "formats/import_common.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/jfield.h"
+#include "util/json.h"
+
+enum { S_SHEET, S_BATCH, S_TEAM, S_MEMBERS, S_KIND, S_REKEY, S_CONTEST, S_BALLOTS, S_BLANK,
+       S_INVALID, S_UNDER, S_OVER, N_S };
+static const struct cv__column_spec SPEC[N_S] = {
+    {"Sheet", "reference", false},   {"Batch", "batch", true},
+    {"Team", "team", true},          {"Members", "members", true},
+    {"Kind", "kind", false},         {"Rekey Of", "rekey_of", false},
+    {"Contest", "contest", true},    {"Ballots", "ballots", true},
+    {"Blank", "blank", true},        {"Invalid", "invalid", true},
+    {"Undervotes", "undervotes", true}, {"Overvotes", "overvotes", true},
+};
+
+static bool is_choice_column(void *ud, const char *name) {
+  const cv_election *e = ud;
+  char trimmed[128];
+  size_t n = strlen(name);
+  while (n && (name[n - 1] == ' ' || name[n - 1] == '\t')) n--;
+  while (n && (*name == ' ' || *name == '\t')) {
+    name++;
+    n--;
+  }
+  if (n >= sizeof trimmed) return false;
+  memcpy(trimmed, name, n);
+  trimmed[n] = '\0';
+  uint32_t ix;
+  for (uint32_t c = 0; c < e->st.def.n_contests; c++)
+    if (cv__strmap_get(&e->st.def.contests[c].choice_index, trimmed, &ix)) return true;
+  return false;
+}
+
+static cv_status set_at(cv_sheet_draft *d, const struct cv__csv_import *im, size_t col,
+                        const char *field, struct cv_error *err) {
+  const struct cv__csv_field *f = &im->csv.fields[col];
+  cv__draft_position(d, im->path, f->line, f->column);
+  return cv_sheet_draft_set(d, field, f->s, err);
+}
+
+static cv_status finish_sheet(cv_sheet_draft **d, uint64_t *count, struct cv_error *err) {
+  if (!*d) return CV_OK;
+  cv_status s = cv_sheet_draft_commit(*d, NULL, err);
+  cv_sheet_draft_free(*d);
+  *d = NULL;
+  if (s == CV_OK) (*count)++;
+  return s;
+}
+
+static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, struct cv_error *err) {
+  struct cv__csv_import im;
+  cv_status s = cv__csv_import_open(&im, path, SPEC, N_S, is_choice_column, e, err);
+  cv_sheet_draft *d = NULL;
+  uint64_t sheets = 0, rows = 0;
+  char prev_ref[128] = "", prev_batch[128] = "";
+  if (s == CV_OK) s = cv__election_begin(e, err);
+  bool more = s == CV_OK;
+  while (s == CV_OK && more) {
+    if ((s = cv__csv_import_row(&im, &more, err)) != CV_OK || !more) break;
+    const char *ref = cv__csv_import_value(&im, S_SHEET), *batch = cv__csv_import_value(&im, S_BATCH);
+    bool same = d && ref[0] && strcmp(ref, prev_ref) == 0 && strcmp(batch, prev_batch) == 0;
+    if (!same) {
+      if ((s = finish_sheet(&d, &sheets, err)) != CV_OK) break;
+      if ((s = cv_sheet_draft_new(e, &d, err)) != CV_OK) break;
+      for (size_t k = S_SHEET; k <= S_REKEY && s == CV_OK; k++)
+        if (im.col[k] >= 0) s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
+      snprintf(prev_ref, sizeof prev_ref, "%s", ref);
+      snprintf(prev_batch, sizeof prev_batch, "%s", batch);
+    }
+    for (size_t k = S_CONTEST; k <= S_OVER && s == CV_OK; k++)
+      s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
+    if (s != CV_OK) break;
+    /* Choice columns: the row's contest takes its own; others must be empty. */
+    uint32_t ci;
+    const char *contest = cv__csv_import_value(&im, S_CONTEST);
+    bool known = cv__state_contest(&e->st, contest, &ci);
+    for (size_t c = 0; c < im.n_header && s == CV_OK && known; c++) {
+      bool is_spec = false;
+      for (size_t k = 0; k < N_S; k++) is_spec = is_spec || im.col[k] == (int)c;
+      if (is_spec) continue;
+      const struct cv__csv_field *h = &im.header[c], *f = &im.csv.fields[c];
+      char id[128];
+      size_t hn = h->len, off = 0;
+      while (off < hn && (h->s[off] == ' ' || h->s[off] == '\t')) off++;
+      while (hn > off && (h->s[hn - 1] == ' ' || h->s[hn - 1] == '\t')) hn--;
+      snprintf(id, sizeof id, "%.*s", (int)(hn - off), h->s + off);
+      uint32_t chi;
+      if (cv__strmap_get(&e->st.def.contests[ci].choice_index, id, &chi)) {
+        s = set_at(d, &im, c, id, err);
+      } else if (f->len) {
+        s = cv__fail(err, CV_EINVAL, path, f->line, f->column, id,
+                     "contest \"%s\" has no choice \"%s\": leave this cell empty", contest, id);
+      }
+    }
+    rows++;
+    cv__import_progress(e, &im, rows, false);
+  }
+  if (s == CV_OK) s = finish_sheet(&d, &sheets, err);
+  cv_sheet_draft_free(d);
+  if (s == CV_OK && sheets == 0) s = cv__fail(err, CV_EINVAL, path, 2, 1, NULL, "the file has no sheets");
+  if (s == CV_OK) s = cv__election_commit(e, err);
+  else cv__election_abandon(e);
+  if (s == CV_OK) {
+    cv__import_progress(e, &im, rows, true);
+    if (added) *added = sheets;
+  }
+  cv__csv_import_close(&im);
+  return s;
+}
+
+/* ---- JSON ---- */
+
+static const char *const SHEET_KEYS[] = {"batch", "team", "members", "kind", "rekey_of",
+                                         "reference", "contests", NULL};
+static const char *const SECTION_KEYS[] = {"contest", "ballots", "blank", "invalid",
+                                           "undervotes", "overvotes", "votes", NULL};
+
+static cv_status set_json(cv_sheet_draft *d, const char *file, const struct cv__jval *v,
+                          const char *path, const char *field, const char *draft_field, bool number,
+                          struct cv_error *err) {
+  struct cv__jf jf = {file, err};
+  char text[32];
+  const char *value;
+  if (number) {
+    if (v->kind != CV__J_INT)
+      return cv__jf_fail(&jf, v, path, field, "expected an integer, found %s", cv__json_kind_name(v->kind));
+    snprintf(text, sizeof text, "%lld", (long long)v->u.i);
+    value = text;
+  } else {
+    if (v->kind != CV__J_STR)
+      return cv__jf_fail(&jf, v, path, field, "expected a string, found %s", cv__json_kind_name(v->kind));
+    value = v->u.str.s;
+  }
+  cv__draft_position(d, file, v->line, v->column);
+  return cv_sheet_draft_set(d, draft_field, value, err);
+}
+
+static cv_status json_sheet(cv_election *e, const char *file, const struct cv__jval *o, const char *path,
+                            struct cv_error *err) {
+  struct cv__jf jf = {file, err};
+  cv_status s = cv__jf_keys(&jf, o, path, SHEET_KEYS);
+  if (s != CV_OK) return s;
+  cv_sheet_draft *d;
+  if ((s = cv_sheet_draft_new(e, &d, err)) != CV_OK) return s;
+  cv__draft_position(d, file, o->line, o->column);
+  static const char *const text_fields[] = {"batch", "team", "kind", "reference"};
+  for (size_t i = 0; i < 4 && s == CV_OK; i++) {
+    const struct cv__jval *v = cv__json_get(o, text_fields[i]);
+    if (v) s = set_json(d, file, v, path, text_fields[i], text_fields[i], false, err);
+  }
+  const struct cv__jval *v = cv__json_get(o, "rekey_of");
+  if (s == CV_OK && v) s = set_json(d, file, v, path, "rekey_of", "rekey_of", true, err);
+  const struct cv__jval *members = NULL, *sections = NULL;
+  if (s == CV_OK) s = cv__jf_arr(&jf, o, path, "members", true, &members);
+  char p[160], q[200];
+  for (size_t i = 0; s == CV_OK && i < members->u.arr.n; i++) {
+    cv__jf_path(p, sizeof p, path, "members");
+    cv__jf_index(q, sizeof q, p, i);
+    s = set_json(d, file, members->u.arr.items[i], q, NULL, "member", false, err);
+  }
+  if (s == CV_OK) s = cv__jf_arr(&jf, o, path, "contests", true, &sections);
+  for (size_t i = 0; s == CV_OK && i < sections->u.arr.n; i++) {
+    const struct cv__jval *sec = sections->u.arr.items[i];
+    cv__jf_path(p, sizeof p, path, "contests");
+    cv__jf_index(q, sizeof q, p, i);
+    if ((s = cv__jf_keys(&jf, sec, q, SECTION_KEYS)) != CV_OK) break;
+    const struct cv__jval *c = cv__json_get(sec, "contest");
+    if (!c) {
+      s = cv__jf_fail(&jf, sec, q, "contest", "missing");
+      break;
+    }
+    if ((s = set_json(d, file, c, q, "contest", "contest", false, err)) != CV_OK) break;
+    for (size_t k = 1; SECTION_KEYS[k] && s == CV_OK; k++) {
+      if (strcmp(SECTION_KEYS[k], "votes") == 0) continue;
+      const struct cv__jval *n = cv__json_get(sec, SECTION_KEYS[k]);
+      if (n) s = set_json(d, file, n, q, SECTION_KEYS[k], SECTION_KEYS[k], true, err);
+    }
+    const struct cv__jval *votes = NULL;
+    if (s == CV_OK) s = cv__jf_obj(&jf, sec, q, "votes", true, &votes);
+    for (size_t k = 0; s == CV_OK && k < votes->u.obj.n; k++) {
+      char vp[240];
+      cv__jf_path(vp, sizeof vp, q, "votes");
+      s = set_json(d, file, votes->u.obj.members[k].val, vp, votes->u.obj.members[k].key,
+                   votes->u.obj.members[k].key, true, err);
+    }
+  }
+  if (s == CV_OK) {
+    cv__draft_position(d, file, o->line, o->column);
+    s = cv_sheet_draft_commit(d, NULL, err);
+  }
+  cv_sheet_draft_free(d);
+  return s;
+}
+
+static cv_status import_json(cv_election *e, const char *path, uint64_t *added, struct cv_error *err) {
+  char *text = NULL;
+  size_t len = 0;
+  struct cv__arena a;
+  cv__arena_init(&a, 0);
+  struct cv__jval *root;
+  uint64_t n = 0;
+  cv_status s = cv__read_file(path, (size_t)1 << 30, &text, &len, err);
+  if (s == CV_OK) s = cv__json_parse(&a, text, len, CV__JSON_INPUT, NULL, path, &root, err);
+  if (s == CV_OK) s = cv__election_begin(e, err);
+  if (s == CV_OK) {
+    if (root->kind == CV__J_ARR) {
+      char p[32];
+      for (size_t i = 0; i < root->u.arr.n && s == CV_OK; i++) {
+        cv__jf_index(p, sizeof p, "", i);
+        s = json_sheet(e, path, root->u.arr.items[i], p, err);
+        n++;
+      }
+      if (s == CV_OK && n == 0) s = cv__fail(err, CV_EINVAL, path, root->line, root->column, NULL, "no sheets in the file");
+    } else {
+      s = json_sheet(e, path, root, "", err);
+      n = 1;
+    }
+    if (s == CV_OK) s = cv__election_commit(e, err);
+    else cv__election_abandon(e);
+  }
+  if (s == CV_OK && added) *added = n;
+  cv__arena_fini(&a);
+  cv__free(text);
+  return s;
+}
+
+cv_status cv_import_sheets(cv_election *e, const char *path, uint64_t *added, struct cv_error *err) {
+  cv_status s = cv__election_fresh(e, err);
+  if (s != CV_OK) return s;
+  size_t n = strlen(path);
+  if (n >= 5 && strcmp(path + n - 5, ".json") == 0) return import_json(e, path, added, err);
+  return import_csv(e, path, added, err);
+}

@@ -1,0 +1,28 @@
+/* util/sha256.h: SHA-256 (libsodium) and hex helpers. */
+#ifndef CV_UTIL_SHA256_H
+#define CV_UTIL_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define CV__SHA256_LEN 32
+#define CV__SHA256_HEX 65 /* 64 hex digits and NUL */
+
+struct cv__sha256_ctx {
+  unsigned char opaque[128] __attribute__((aligned(16)));
+};
+
+void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]);
+void cv__sha256_init(struct cv__sha256_ctx *c);
+void cv__sha256_update(struct cv__sha256_ctx *c, const void *data, size_t len);
+void cv__sha256_final(struct cv__sha256_ctx *c, uint8_t out[CV__SHA256_LEN]);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void cv__hex(const uint8_t *in, size_t n, char *out);
+/* Parses exactly 64 lowercase hex digits; false otherwise. */
+bool cv__unhex32(const char *s, size_t len, uint8_t out[CV__SHA256_LEN]);
+/* "1a2b 3c4d ..." : 64 hex digits in groups of four (80 bytes with NUL). */
+void cv__hex_grouped(const uint8_t h[CV__SHA256_LEN], char out[80]);
+
+#endif
