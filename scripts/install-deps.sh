@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-libsqlite3-dev libjansson-dev libsodium-dev libcmocka-dev sqlite3"
+libsqlite3-dev libsodium-dev libcmocka-dev time"
 
 missing=""
 for p in $PKGS; do

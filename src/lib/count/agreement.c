@@ -85,6 +85,12 @@ size_t cv__entry_diff(const struct cv__state *st, const struct cv__entry *a, con
 
 enum cv__cell_status cv__cell_status(const struct cv__state *st, uint32_t cell, int32_t *value) {
   const struct cv__cell *c = &st->cells[cell];
+  if (value && cv__cell_settled((enum cv__cell_status)c->status)) *value = c->value;
+  return (enum cv__cell_status)c->status;
+}
+
+static enum cv__cell_status compute(const struct cv__state *st, uint32_t cell, int32_t *value) {
+  const struct cv__cell *c = &st->cells[cell];
   if (c->resolution >= 0) {
     if (value) *value = c->resolution;
     return CV__CELL_RESOLVED;
@@ -133,4 +139,11 @@ enum cv__cell_status cv__cell_status(const struct cv__state *st, uint32_t cell, 
   }
   if (reaching > 1 || groups > 1) return CV__CELL_DISPUTED;
   return CV__CELL_WAITING;
+}
+
+void cv__cell_refresh(struct cv__state *st, uint32_t cell) {
+  int32_t v = -1;
+  enum cv__cell_status s = compute(st, cell, &v);
+  st->cells[cell].status = (uint8_t)s;
+  st->cells[cell].value = cv__cell_settled(s) ? v : -1;
 }

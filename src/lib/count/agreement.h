@@ -22,8 +22,13 @@ enum cv__cell_status {
 const char *cv__cell_status_name(enum cv__cell_status s);
 
 /* The status of cell; when settled (agreed or resolved) and value is not NULL,
- * *value is the entry that carries the settled numbers. */
+ * *value is the entry that carries the settled numbers. O(1): it reads the
+ * cell's cached status, which cv__cell_refresh keeps current. */
 enum cv__cell_status cv__cell_status(const struct cv__state *st, uint32_t cell, int32_t *value);
+
+/* Recomputes the cached status of cell from its sheets and resolution; the
+ * state calls it after every event that touches the cell. */
+void cv__cell_refresh(struct cv__state *st, uint32_t cell);
 
 static inline bool cv__cell_settled(enum cv__cell_status s) {
   return s == CV__CELL_AGREED || s == CV__CELL_RESOLVED;

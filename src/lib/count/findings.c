@@ -50,6 +50,7 @@ static struct cv__finding *begin(struct emit *e, const char *code, uint32_t cont
     }
   e->f.severity = code[0] == 'E' ? CV__SEV_ERROR : CV__SEV_WARNING;
   e->f.contest = contest;
+  e->f.batch = UINT32_MAX;
   return &e->f;
 }
 
@@ -61,6 +62,12 @@ static bool finish(struct emit *e) {
   }
   if (!e->fn(e->ud, &e->f)) e->stopped = true;
   return !e->stopped;
+}
+
+static struct cv__finding *begin_batch(struct emit *e, const char *code, uint32_t contest, uint32_t b) {
+  struct cv__finding *f = begin(e, code, contest);
+  f->batch = b;
+  return f;
 }
 
 static bool batch_findings(struct emit *e, uint32_t b) {
@@ -81,7 +88,7 @@ static bool batch_findings(struct emit *e, uint32_t b) {
     /* E101: identity failures on sheets that still matter. */
     for (int32_t en = c->first_entry; en >= 0; en = st->entries[en].next) {
       if (cv__cell_settled(cs) && en != v) continue;
-      struct cv__finding *f = begin(e, "E101", c->contest);
+      struct cv__finding *f = begin_batch(e, "E101", c->contest, b);
       if (cv__entry_identity(st, &st->entries[en], f->detail, sizeof f->detail)) continue;
       const struct cv__sheet *sh = &st->sheets[st->entries[en].sheet];
       snprintf(f->id, sizeof f->id, "E101/sheet-%llu/%s", (unsigned long long)sh->seq, ct->id);
@@ -93,14 +100,14 @@ static bool batch_findings(struct emit *e, uint32_t b) {
       int w = snprintf(missing + mlen, sizeof missing - mlen, "%s%s", mlen ? ", " : "", ct->id);
       if (w > 0 && (size_t)w < sizeof missing - mlen) mlen += (size_t)w;
     } else if (cs == CV__CELL_WAITING) {
-      struct cv__finding *f = begin(e, "E104", c->contest);
+      struct cv__finding *f = begin_batch(e, "E104", c->contest, b);
       snprintf(f->id, sizeof f->id, "E104/%s/%s", bt->id, ct->id);
       snprintf(f->subject, sizeof f->subject, "batch %s, contest %s", bt->id, ct->id);
       snprintf(f->detail, sizeof f->detail, "%u teams must agree; no valid count from enough teams yet",
                st->def.rules.agreement_count);
       if (!finish(e)) return false;
     } else if (cs == CV__CELL_DISPUTED) {
-      struct cv__finding *f = begin(e, "E105", c->contest);
+      struct cv__finding *f = begin_batch(e, "E105", c->contest, b);
       snprintf(f->id, sizeof f->id, "E105/%s/%s", bt->id, ct->id);
       snprintf(f->subject, sizeof f->subject, "batch %s, contest %s", bt->id, ct->id);
       /* Show the first pair of valid sheets that differ, field by field. */
@@ -130,7 +137,7 @@ static bool batch_findings(struct emit *e, uint32_t b) {
     }
   }
   if (mlen) {
-    struct cv__finding *f = begin(e, "E103", UINT32_MAX);
+    struct cv__finding *f = begin_batch(e, "E103", UINT32_MAX, b);
     snprintf(f->id, sizeof f->id, "E103/%s", bt->id);
     snprintf(f->subject, sizeof f->subject, "batch %s (polling place %s)", bt->id,
              st->def.units[bt->unit].id);
@@ -138,7 +145,7 @@ static bool batch_findings(struct emit *e, uint32_t b) {
     if (!finish(e)) return false;
   }
   if (diff_contest) {
-    struct cv__finding *f = begin(e, "W201", UINT32_MAX);
+    struct cv__finding *f = begin_batch(e, "W201", UINT32_MAX, b);
     snprintf(f->id, sizeof f->id, "W201/%s", bt->id);
     snprintf(f->subject, sizeof f->subject, "batch %s (polling place %s)", bt->id,
              st->def.units[bt->unit].id);
@@ -163,7 +170,7 @@ static bool rekey_findings(struct emit *e) {
         const struct cv__entry *o = &st->entries[os->first_entry + j];
         if (o->cell != a->cell || cv__entry_equal(st, o, a)) continue;
         uint32_t ci = st->cells[a->cell].contest;
-        struct cv__finding *f = begin(e, "W207", ci);
+        struct cv__finding *f = begin_batch(e, "W207", ci, sh->batch);
         snprintf(f->id, sizeof f->id, "W207/sheet-%llu/%s", (unsigned long long)sh->seq,
                  st->def.contests[ci].id);
         snprintf(f->subject, sizeof f->subject, "sheet %llu re-keys sheet %llu, batch %s, contest %s",
@@ -182,29 +189,9 @@ static bool rekey_findings(struct emit *e) {
 static bool unit_findings(struct emit *e, struct cv__arena *scratch) {
   const struct cv__state *st = e->st;
   const struct cv__definition *d = &st->def;
-  /* Ballots counted per polling place (per batch: the largest settled ballots
-   * over its contests) and whether all of its batches are settled. */
-  uint64_t *counted = cv__arena_calloc(scratch, d->n_units, sizeof *counted);
-  bool *complete = cv__arena_calloc(scratch, d->n_units, sizeof *complete);
-  bool *has_batch = cv__arena_calloc(scratch, d->n_units, sizeof *has_batch);
-  if (!counted || !complete || !has_batch) return false;
-  for (uint32_t u = 0; u < d->n_units; u++) complete[u] = true;
-  for (size_t b = 0; b < st->n_batches; b++) {
-    const struct cv__batch *bt = &st->batches[b];
-    const struct cv__style *style = &d->styles[d->units[bt->unit].style];
-    uint64_t best = 0;
-    has_batch[bt->unit] = true;
-    for (uint32_t k = 0; k < style->n_contests; k++) {
-      int32_t v;
-      if (cv__contest_is_ranked(&d->contests[st->cells[bt->cell0 + k].contest])) continue;
-      if (!cv__cell_settled(cv__cell_status(st, bt->cell0 + k, &v))) {
-        complete[bt->unit] = false;
-      } else if (st->entries[v].ballots > best) {
-        best = st->entries[v].ballots;
-      }
-    }
-    counted[bt->unit] += best;
-  }
+  struct cv__place_count *pc = cv__arena_calloc(scratch, d->n_units, sizeof *pc);
+  if (!pc) return false;
+  cv__place_counts(st, pc, NULL);
   for (uint32_t u = 0; u < d->n_units; u++) {
     const struct cv__unit *un = &d->units[u];
     if (un->type != CV__UNIT_POLLING_PLACE) continue;
@@ -240,15 +227,16 @@ static bool unit_findings(struct emit *e, struct cv__arena *scratch) {
                (long long)a->issued - (long long)a->pollbook);
       if (!finish(e)) return false;
     }
-    if (has_batch[u] && complete[u]) {
-      uint64_t dc = counted[u] > a->issued ? counted[u] - a->issued : a->issued - counted[u];
+    if (pc[u].batches > 0 && pc[u].settled == pc[u].cells) {
+      uint64_t counted = pc[u].counted;
+      uint64_t dc = counted > a->issued ? counted - a->issued : a->issued - counted;
       if (dc > d->rules.pollbook_tolerance) {
         f = begin(e, "W204", UINT32_MAX);
         snprintf(f->id, sizeof f->id, "W204/%s", un->id);
         snprintf(f->subject, sizeof f->subject, "polling place %s (%s)", un->id, un->name);
         snprintf(f->detail, sizeof f->detail, "counted %llu ballots, issued %llu (difference %lld)",
-                 (unsigned long long)counted[u], (unsigned long long)a->issued,
-                 (long long)counted[u] - (long long)a->issued);
+                 (unsigned long long)counted, (unsigned long long)a->issued,
+                 (long long)counted - (long long)a->issued);
         if (!finish(e)) return false;
       }
     }
@@ -357,16 +345,39 @@ static bool blocker_fn(void *ud, const struct cv__finding *f) {
   return false;
 }
 
-bool cv__certify_allowed(const struct cv__state *st, uint32_t contest, char *why, size_t n) {
-  (void)contest;
+cv_status cv__certify_check(const struct cv__state *st, bool *allowed, char *why, size_t n) {
   struct blocker b = {why, n, false};
-  if (cv__findings_each(st, blocker_fn, &b) != CV_OK) {
-    snprintf(why, n, "out of memory while checking");
-    return false;
-  }
+  cv_status s = cv__findings_each(st, blocker_fn, &b);
+  if (s != CV_OK) return s;
   if (!b.blocked && st->n_batches == 0) {
     snprintf(why, n, "no batches in the manifest");
-    return false;
+    b.blocked = true;
   }
-  return !b.blocked;
+  *allowed = !b.blocked;
+  return CV_OK;
+}
+
+void cv__place_counts(const struct cv__state *st, struct cv__place_count *per_unit,
+                      uint64_t by_status[5]) {
+  const struct cv__definition *d = &st->def;
+  for (size_t b = 0; b < st->n_batches; b++) {
+    const struct cv__batch *bt = &st->batches[b];
+    const struct cv__style *style = &d->styles[d->units[bt->unit].style];
+    struct cv__place_count *p = &per_unit[bt->unit];
+    uint64_t best = 0;
+    p->batches++;
+    for (uint32_t k = 0; k < style->n_contests; k++) {
+      uint32_t cell = bt->cell0 + k;
+      if (cv__contest_is_ranked(&d->contests[st->cells[cell].contest])) continue;
+      int32_t v = -1;
+      enum cv__cell_status cs = cv__cell_status(st, cell, &v);
+      if (by_status) by_status[cs]++;
+      p->cells++;
+      if (cv__cell_settled(cs)) {
+        p->settled++;
+        if (st->entries[v].ballots > best) best = st->entries[v].ballots;
+      }
+    }
+    p->counted += best;
+  }
 }

@@ -197,10 +197,17 @@ static void now_utc(const cv_election *e, char out[32]) {
     snprintf(out, 32, "%s", e->time);
     return;
   }
+  /* Formatting the clock is slow next to appending an event: do it once a second. */
+  static time_t cached;
+  static char text[32];
   time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (t != cached || !text[0]) {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cached = t;
+  }
+  memcpy(out, text, sizeof text);
 }
 
 /* ---- appending ---------------------------------------------------------- */

@@ -42,8 +42,8 @@ struct cv_sheet_draft {
   struct value head[N_HEAD];
   const char *members[CV__MAX_MEMBERS];
   uint32_t n_members;
-  struct section sections[CV__MAX_CONTESTS];
-  uint32_t n_sections;
+  struct section *sections; /* from the arena, grown by doubling */
+  uint32_t n_sections, cap_sections;
   int32_t current; /* section receiving unqualified count fields */
   struct pos at;   /* position of the value being set */
   char label[300];
@@ -107,6 +107,14 @@ static cv_status find_section(cv_sheet_draft *d, const char *contest, bool creat
     }
   if (d->n_sections == CV__MAX_CONTESTS)
     return fail_at(&d->at, err, CV_ELIMIT, "contest", "too many contest sections");
+  if (d->n_sections == d->cap_sections) {
+    uint32_t ncap = d->cap_sections ? d->cap_sections * 2 : 4;
+    struct section *ns = cv__arena_alloc(&d->arena, ncap * sizeof *ns);
+    if (!ns) return cv__failf(err, CV_ENOMEM, "out of memory");
+    if (d->n_sections) memcpy(ns, d->sections, d->n_sections * sizeof *ns);
+    d->sections = ns;
+    d->cap_sections = ncap;
+  }
   const struct cv__contest *ct = &defn(d)->contests[ci];
   if (cv__contest_is_ranked(ct))
     return fail_at(&d->at, err, CV_EINVAL, "contest",
@@ -270,6 +278,26 @@ static const struct pos *locate(const cv_sheet_draft *d, const char *field) {
   return d->head[F_BATCH].text ? &d->head[F_BATCH].at : &d->at;
 }
 
+/* Parses v as a count; formats the field name "contest.field" only when the
+ * value is missing or wrong, which keeps bulk imports fast. */
+static cv_status section_count(const struct value *v, const struct section *sec, const char *contest,
+                               const char *field, uint64_t *out, struct cv_error *err) {
+  const char *t = v->text;
+  if (t && *t) {
+    uint64_t n = 0;
+    size_t i = 0;
+    for (; t[i] >= '0' && t[i] <= '9' && i < 13; i++) n = n * 10 + (uint64_t)(t[i] - '0');
+    if (t[i] == '\0' && n <= CV__MAX_COUNT) {
+      *out = n;
+      return CV_OK;
+    }
+  }
+  char name[160];
+  snprintf(name, sizeof name, "%s.%s", contest, field);
+  const struct pos *p = t ? &v->at : &sec->at;
+  return cv__parse_count(t ? t : "", p->file, p->line, p->column, name, out, err);
+}
+
 static int cmp_choice_ids(const void *a, const void *b) {
   const struct cv__choice *const *x = a, *const *y = b;
   return strcmp((*x)->id, (*y)->id);
@@ -312,13 +340,8 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
     const struct section *sec = &d->sections[i];
     const struct cv__contest *ct = &def->contests[sec->contest];
     uint64_t counts[N_COUNTS];
-    char name[160];
-    for (int k = 0; k < N_COUNTS && s == CV_OK; k++) {
-      const struct value *v = &sec->values[k];
-      snprintf(name, sizeof name, "%s.%s", ct->id, COUNT_FIELDS[k]);
-      const struct pos *p = v->text ? &v->at : &sec->at;
-      s = cv__parse_count(v->text ? v->text : "", p->file, p->line, p->column, name, &counts[k], err);
-    }
+    for (int k = 0; k < N_COUNTS && s == CV_OK; k++)
+      s = section_count(&sec->values[k], sec, ct->id, COUNT_FIELDS[k], &counts[k], err);
     if (s != CV_OK) break;
     cv__jw_obj(&w);
     for (int k = 0; k < 3; k++) { /* ballots, blank: then contest, invalid, ... */
@@ -339,11 +362,8 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
     qsort(sorted, ct->n_choices, sizeof sorted[0], cmp_choice_ids);
     for (uint32_t k = 0; k < ct->n_choices && s == CV_OK; k++) {
       uint32_t chi = (uint32_t)(sorted[k] - ct->choices);
-      const struct value *v = &sec->values[N_COUNTS + chi];
-      const struct pos *p = v->text ? &v->at : &sec->at;
       uint64_t n;
-      snprintf(name, sizeof name, "%s.%s", ct->id, sorted[k]->id);
-      s = cv__parse_count(v->text ? v->text : "", p->file, p->line, p->column, name, &n, err);
+      s = section_count(&sec->values[N_COUNTS + chi], sec, ct->id, sorted[k]->id, &n, err);
       cv__jw_key(&w, sorted[k]->id);
       cv__jw_uint(&w, n);
     }

@@ -88,7 +88,6 @@ struct ctx {
   struct cv__state *st;
   const struct cv__event *ev;
   struct cv__jf jf;
-  char where[40]; /* "event N" */
   struct cv_error *err;
 };
 
@@ -217,7 +216,8 @@ static cv_status apply_batch(struct ctx *c) {
     memset(cell, 0, sizeof *cell);
     cell->batch = (uint32_t)st->n_batches;
     cell->contest = style->contests[k];
-    cell->first_entry = cell->last_entry = cell->resolution = -1;
+    cell->first_entry = cell->last_entry = cell->resolution = cell->value = -1;
+    cell->status = CV__CELL_NOT_COUNTED;
   }
   st->n_cells += style->n_contests;
   st->n_batches++;
@@ -411,6 +411,7 @@ static cv_status apply_sheet(struct ctx *c) {
   }
   st->n_entries += n_sec;
   st->n_sheets++;
+  for (size_t i = 0; i < n_sec; i++) cv__cell_refresh(st, cells[i]);
   return CV_OK;
 }
 
@@ -483,6 +484,7 @@ static cv_status apply_resolved(struct ctx *c) {
   if ((s = text_field(c, d, "reason", true, &st->cells[cell].resolution_reason)) != CV_OK) return s;
   st->cells[cell].resolution = chosen;
   st->cells[cell].resolution_seq = c->ev->seq;
+  cv__cell_refresh(st, cell);
   return CV_OK;
 }
 
@@ -573,9 +575,11 @@ static cv_status apply_certified(struct ctx *c) {
   if (st->certified[ci]) return refuse(c, CV_EREFUSED, "contest \"%s\" is already certified", cid);
   if (cv__contest_is_ranked(&st->def.contests[ci]))
     return refuse(c, CV_EREFUSED, "contest \"%s\" is ranked and not tabulated by this release", cid);
-  char why[400];
-  if (!cv__certify_allowed(st, ci, why, sizeof why))
-    return refuse(c, CV_EREFUSED, "contest \"%s\" cannot be certified: %s", cid, why);
+  char why[700];
+  bool allowed;
+  cv_status cs = cv__certify_check(st, &allowed, why, sizeof why);
+  if (cs != CV_OK) return refuse(c, cs, "out of memory while checking certification");
+  if (!allowed) return refuse(c, CV_EREFUSED, "contest \"%s\" cannot be certified: %s", cid, why);
   st->certified[ci] = c->ev->seq;
   return CV_OK;
 }
@@ -583,8 +587,7 @@ static cv_status apply_certified(struct ctx *c) {
 /* ---- dispatch ----------------------------------------------------------- */
 
 cv_status cv__state_apply(struct cv__state *st, const struct cv__event *ev, struct cv_error *err) {
-  struct ctx c = {st, ev, {NULL, err}, {0}, err};
-  snprintf(c.where, sizeof c.where, "event %llu", (unsigned long long)ev->seq);
+  struct ctx c = {st, ev, {NULL, err}, err};
   cv_status s;
   if (!st->defined && strcmp(ev->type, CV__EV_DEFINED) != 0)
     s = refuse(&c, CV_EINVAL, "the first event must define the election");

@@ -37,6 +37,11 @@ struct cv__cell {
   int32_t resolution;              /* entry chosen by a coordinator, or -1 */
   uint64_t resolution_seq;
   const char *resolution_reason;
+  /* Agreement status and settled entry, recomputed whenever a sheet or a
+   * resolution touches the cell (count/agreement.h); read through
+   * cv__cell_status. */
+  uint8_t status;
+  int32_t value;
 };
 
 struct cv__sheet {

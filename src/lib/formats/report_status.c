@@ -8,18 +8,10 @@
 #include "count/findings.h"
 #include "formats/report_common.h"
 
-/* Per polling place: batches, non-ranked batch x contest results, and the
- * ballots counted (per batch the largest settled ballots among its contests,
- * the rule W204 uses). */
-struct place {
-  uint32_t batches, cells, settled;
-  uint64_t counted;
-};
-
 struct status_data {
   uint64_t by_status[5]; /* indexed by enum cv__cell_status */
   uint64_t total;
-  struct place *per_unit;
+  struct cv__place_count *per_unit;
   bool certify_ok;
   char why[700];
 };
@@ -35,35 +27,12 @@ static cv_status gather(const struct cv__state *st, struct cv__arena *a, struct 
   memset(g, 0, sizeof *g);
   g->per_unit = cv__arena_calloc(a, d->n_units, sizeof *g->per_unit);
   if (!g->per_unit) return a->failure == CV_ELIMIT ? CV_ELIMIT : CV_ENOMEM;
-  for (size_t b = 0; b < st->n_batches; b++) {
-    const struct cv__batch *bt = &st->batches[b];
-    const struct cv__style *style = &d->styles[d->units[bt->unit].style];
-    struct place *p = &g->per_unit[bt->unit];
-    uint64_t best = 0;
-    p->batches++;
-    for (uint32_t k = 0; k < style->n_contests; k++) {
-      uint32_t cell = bt->cell0 + k;
-      if (cv__contest_is_ranked(&d->contests[st->cells[cell].contest])) continue;
-      int32_t v = -1;
-      enum cv__cell_status cs = cv__cell_status(st, cell, &v);
-      g->by_status[cs]++;
-      g->total++;
-      p->cells++;
-      if (cv__cell_settled(cs)) {
-        p->settled++;
-        if (st->entries[v].ballots > best) best = st->entries[v].ballots;
-      }
-    }
-    p->counted += best;
-  }
-  g->certify_ok = cv__certify_allowed(st, 0, g->why, sizeof g->why);
-  /* cv__certify_allowed tells a failure of its scratch memory only in its
-   * text; a report must not print that as the state of the count. */
-  if (!g->certify_ok && strcmp(g->why, "out of memory while checking") == 0) return CV_ENOMEM;
-  return CV_OK;
+  cv__place_counts(st, g->per_unit, g->by_status);
+  for (int i = 0; i < 5; i++) g->total += g->by_status[i];
+  return cv__certify_check(st, &g->certify_ok, g->why, sizeof g->why);
 }
 
-static bool place_complete(const struct place *p) {
+static bool place_complete(const struct cv__place_count *p) {
   return p->batches > 0 && p->settled == p->cells;
 }
 
@@ -89,19 +58,9 @@ static bool wanted(const struct fctx *c, const struct cv__finding *f) {
   return false;
 }
 
-/* The batch of an E105 finding, from its id "E105/<batch>/<contest>" (batch
- * names may hold '/', contest ids may not be trusted to be short: both ends
- * are checked). */
-static void dispute_batch(const struct cv__state *st, const struct cv__finding *f, char *out,
-                          size_t n) {
-  const char *cid = f->contest < st->def.n_contests ? st->def.contests[f->contest].id : "";
-  size_t len = strlen(f->id), clen = strlen(cid);
-  out[0] = '\0';
-  if (len < 5 + 1 + clen) return;
-  size_t blen = len - 5 - 1 - clen;
-  if (blen >= n) blen = n - 1;
-  memcpy(out, f->id + 5, blen);
-  out[blen] = '\0';
+/* The batch a finding is about, or "". */
+static const char *finding_batch(const struct cv__state *st, const struct cv__finding *f) {
+  return f->batch < st->n_batches ? st->batches[f->batch].id : "";
 }
 
 static bool finding_fn(void *ud, const struct cv__finding *f) {
@@ -110,7 +69,8 @@ static bool finding_fn(void *ud, const struct cv__finding *f) {
   c->count++;
   const char *cid =
       f->contest < c->st->def.n_contests ? c->st->def.contests[f->contest].id : "";
-  char batch[160], ev[CV__NUM_LEN];
+  const char *batch = finding_batch(c->st, f);
+  char ev[CV__NUM_LEN];
   if (c->format == CV_FORMAT_TEXT) {
     if (c->mode == F_DISPUTES) {
       cv__buf_printf(c->out, "  %s: %s\n", f->subject, f->detail);
@@ -126,7 +86,6 @@ static bool finding_fn(void *ud, const struct cv__finding *f) {
     }
   } else if (c->format == CV_FORMAT_CSV) {
     if (c->mode == F_DISPUTES) {
-      dispute_batch(c->st, f, batch, sizeof batch);
       const char *row[] = {batch, cid, f->detail};
       cv__report_csv_row(c->out, row, 3);
     } else if (c->mode == F_ERRORS) {
@@ -142,7 +101,6 @@ static bool finding_fn(void *ud, const struct cv__finding *f) {
     struct cv__jw *w = c->w;
     cv__jw_obj(w);
     if (c->mode == F_DISPUTES) {
-      dispute_batch(c->st, f, batch, sizeof batch);
       cv__jw_key(w, "batch");
       cv__jw_str(w, batch);
       cv__jw_key(w, "contest");
@@ -234,7 +192,7 @@ static cv_status status_text(const struct cv__state *st, const struct status_dat
   cv__rtab_set(&t, 3, "Results settled");
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     char x[CV__NUM_LEN], y[CV__NUM_LEN];
     cv__rtab_row(&t);
     cv__rtab_set(&t, 0, d->units[u].id);
@@ -268,7 +226,7 @@ static cv_status status_text(const struct cv__state *st, const struct status_dat
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
     const struct cv__accounting *ac = &st->accounting[u];
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     char x[CV__NUM_LEN];
     cv__rtab_row(&t);
     cv__rtab_set(&t, 0, d->units[u].id);
@@ -351,7 +309,7 @@ static cv_status status_csv(const struct cv__state *st, const struct status_data
   cv__report_csv_row(out, h2, 5);
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     u64s(p->batches, n1);
     u64s(p->cells, n2);
     u64s(p->settled, n3);
@@ -386,7 +344,7 @@ static cv_status status_csv(const struct cv__state *st, const struct status_data
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
     const struct cv__accounting *ac = &st->accounting[u];
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     char v[10][CV__NUM_LEN];
     memset(v, 0, sizeof v);
     u64s(p->counted, v[5]);
@@ -467,7 +425,7 @@ static cv_status status_json(const struct cv__state *st, const struct status_dat
   cv__jw_arr(&w);
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     cv__jw_obj(&w);
     cv__jw_key(&w, "id");
     cv__jw_str(&w, d->units[u].id);
@@ -499,7 +457,7 @@ static cv_status status_json(const struct cv__state *st, const struct status_dat
   for (uint32_t u = 0; u < d->n_units; u++) {
     if (d->units[u].type != CV__UNIT_POLLING_PLACE) continue;
     const struct cv__accounting *ac = &st->accounting[u];
-    const struct place *p = &g->per_unit[u];
+    const struct cv__place_count *p = &g->per_unit[u];
     bool rec = ac->seq != 0;
     cv__jw_obj(&w);
     cv__jw_key(&w, "polling_place");

@@ -12,7 +12,7 @@ struct cv__arena_chunk {
   /* data follows, 8-byte aligned */
 };
 
-#define CHUNK_MIN ((size_t)64 * 1024)
+#define CHUNK_FIRST ((size_t)4 * 1024) /* small arenas (one sheet) stay small */
 #define DEFAULT_CAP ((size_t)4 << 30)
 
 void cv__arena_init(struct cv__arena *a, size_t cap) {
@@ -59,8 +59,9 @@ void *cv__arena_alloc(struct cv__arena *a, size_t n) {
   if (n == 0) n = 8;
   struct cv__arena_chunk *c = a->head;
   if (!c || c->size - c->used < n) {
-    size_t want = n > CHUNK_MIN ? n : CHUNK_MIN;
-    if (c && c->size * 2 > want && c->size * 2 <= (size_t)64 << 20) want = c->size * 2;
+    size_t want = c ? c->size * 2 : CHUNK_FIRST;
+    if (want > (size_t)64 << 20) want = (size_t)64 << 20;
+    if (want < n) want = n;
     if (a->total + want > a->cap || a->total + want < a->total) {
       a->failure = CV_ELIMIT;
       return NULL;

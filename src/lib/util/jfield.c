@@ -39,11 +39,8 @@ cv_status cv__jf_keys(const struct cv__jf *c, const struct cv__jval *v, const ch
   for (size_t i = 0; i < v->u.obj.n; i++) {
     const struct cv__jmember *m = &v->u.obj.members[i];
     bool ok = false;
-    for (const char *const *a = allowed; *a; a++)
-      if (strcmp(*a, m->key) == 0) {
-        ok = true;
-        break;
-      }
+    for (const char *const *a = allowed; *a && !ok; a++)
+      ok = (*a)[0] == m->key[0] && strcmp(*a, m->key) == 0;
     if (!ok) {
       char field[160];
       cv__jf_path(field, sizeof field, path, m->key);

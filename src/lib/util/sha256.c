@@ -6,7 +6,108 @@
 _Static_assert(sizeof(struct cv__sha256_ctx) >= sizeof(crypto_hash_sha256_state),
                "sha256 context too small");
 
+/* One-shot SHA-256 is on the hot path of every append, replay and verify.
+ * Where the CPU has the SHA extensions (x86 SHA-NI) we use them: about five
+ * times faster than libsodium's portable code here. Elsewhere libsodium.
+ * The tests compare both on random inputs. */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+static const uint32_t K256[64] __attribute__((aligned(16))) = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+/* Compresses n 64-byte blocks into h (a..h as eight words). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[8],
+                                                                      const uint8_t *p, size_t n) {
+  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  /* The instructions want the state as ABEF and CDGH. */
+  __m128i dcba = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+  __m128i hgfe = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; n > 0; n--, p += 64) {
+    __m128i save0 = abef, save1 = cdgh, m[4];
+    for (int g = 0; g < 16; g++) {
+      if (g < 4) {
+        m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * g)), bswap);
+      } else {
+        /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time. */
+        __m128i t = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
+        t = _mm_add_epi32(t, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
+        m[g & 3] = _mm_sha256msg2_epu32(t, m[(g + 3) & 3]);
+      }
+      __m128i wk = _mm_add_epi32(m[g & 3], _mm_load_si128((const __m128i *)(const void *)&K256[4 * g]));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, save0);
+    cdgh = _mm_add_epi32(cdgh, save1);
+  }
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128((__m128i *)(void *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128((__m128i *)(void *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static int have_shani(void) {
+  static int known = -1;
+  if (known < 0) {
+    unsigned a, b, c, d;
+    int ok = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
+    ok = ok && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+    known = ok;
+  }
+  return known;
+}
+
+static void sha256_shani(const uint8_t *p, size_t len, uint8_t out[CV__SHA256_LEN]) {
+  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  size_t full = len / 64;
+  blocks_shani(h, p, full);
+  uint8_t tail[128] = {0};
+  size_t rest = len - full * 64;
+  memcpy(tail, p + full * 64, rest);
+  tail[rest] = 0x80;
+  size_t tlen = rest + 9 <= 64 ? 64 : 128;
+  uint64_t bits = (uint64_t)len * 8;
+  for (int i = 0; i < 8; i++) tail[tlen - 1 - (size_t)i] = (uint8_t)(bits >> (8 * i));
+  blocks_shani(h, tail, tlen / 64);
+  for (int i = 0; i < 8; i++) {
+    out[4 * i] = (uint8_t)(h[i] >> 24);
+    out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+    out[4 * i + 2] = (uint8_t)(h[i] >> 8);
+    out[4 * i + 3] = (uint8_t)h[i];
+  }
+}
+
+bool cv__sha256_accelerated(void) { return have_shani() != 0; }
+
 void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]) {
+  if (have_shani())
+    sha256_shani(data, len, out);
+  else
+    crypto_hash_sha256(out, data, len);
+}
+#else
+bool cv__sha256_accelerated(void) { return false; }
+
+void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]) {
+  crypto_hash_sha256(out, data, len);
+}
+#endif
+
+void cv__sha256_portable(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]) {
   crypto_hash_sha256(out, data, len);
 }
 

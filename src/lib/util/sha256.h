@@ -14,6 +14,10 @@ struct cv__sha256_ctx {
 };
 
 void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]);
+/* libsodium's SHA-256, always (for tests comparing the two). */
+void cv__sha256_portable(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]);
+/* True when cv__sha256 uses the CPU's SHA instructions. */
+bool cv__sha256_accelerated(void);
 void cv__sha256_init(struct cv__sha256_ctx *c);
 void cv__sha256_update(struct cv__sha256_ctx *c, const void *data, size_t len);
 void cv__sha256_final(struct cv__sha256_ctx *c, uint8_t out[CV__SHA256_LEN]);
