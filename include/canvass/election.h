@@ -78,6 +78,11 @@ CV_API bool cv_sheet_draft_next(cv_sheet_draft *d, const char **field, const cha
  * The draft stays usable only for cv_sheet_draft_free. */
 CV_API cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_error *err);
 
+/* One line per contest of batch's ballot style: its agreement status
+ * ("mayor: agreed", "council: waiting for another team's count", ...). */
+CV_API cv_status cv_batch_summary(cv_election *e, const char *batch, char **out,
+                                  struct cv_error *err);
+
 /* ---- other commands ---- */
 
 /* Ballot accounting of one polling place from field/value pairs (fields as

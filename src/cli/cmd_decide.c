@@ -104,7 +104,7 @@ int cmd_certify(int argc, char **argv) {
   if (rc) return rc;
   struct cv_error err = {0};
   if (cv_certify(e, contest, &err) != CV_OK) rc = cli_fail(&err);
-  else printf("certified %s\n", contest ? contest : "every contest");
+  else printf("certified %s\n", contest ? contest : "every contest that is tabulated");
   cv_election_close(e);
   return rc;
 }

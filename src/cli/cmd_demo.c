@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -49,6 +50,12 @@ int cmd_demo(int argc, char **argv) {
     return 73;
   }
   if (strlen(dir) > 2000) return cli_usage("demo", "--dir is too long");
+  char store[8192];
+  snprintf(store, sizeof store, "%s/example-county.canvass", dir);
+  if (access(store, F_OK) == 0) {
+    fprintf(stderr, "canvass demo: %s already exists; give a new --dir\n", store);
+    return 73;
+  }
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   printf("canvass demo in %s\n", dir);
@@ -65,8 +72,6 @@ int cmd_demo(int argc, char **argv) {
   }
   struct cv_error err = {0};
   cv_election *e;
-  char store[8192];
-  snprintf(store, sizeof store, "%s/example-county.canvass", dir);
   snprintf(path, sizeof path, "%s/definition.json", input);
   banner("canvass init example-county.canvass --definition input/definition.json");
   if (cv_election_create(store, path, "coordinator", NULL, &e, &err) != CV_OK)

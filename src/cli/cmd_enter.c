@@ -45,9 +45,11 @@ int cmd_enter(int argc, char **argv) {
   const char *store = NULL, *file = NULL;
   bool force_prompt = false;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0) return fputs(HELP, stdout), 0;
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return fputs(HELP, stdout), 0;
     if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) store = argv[++i];
+    else if (strncmp(argv[i], "--store=", 8) == 0) store = argv[i] + 8;
     else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) file = argv[++i];
+    else if (strncmp(argv[i], "--file=", 7) == 0) file = argv[i] + 7;
     else if (strcmp(argv[i], "--prompt") == 0) force_prompt = true;
   }
   cv_election *e;
@@ -75,36 +77,42 @@ int cmd_enter(int argc, char **argv) {
       {"--overvotes", "overvotes"}};
   int given = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--store") == 0 || strcmp(a, "--file") == 0) {
-      i++;
+    /* --flag VALUE or --flag=VALUE */
+    char flag[64];
+    const char *a = argv[i], *eq = strchr(a, '='), *value;
+    snprintf(flag, sizeof flag, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
+    if (strcmp(flag, "--store") == 0 || strcmp(flag, "--file") == 0) {
+      i += eq ? 0 : 1;
       continue;
     }
-    if (strcmp(a, "--prompt") == 0) continue;
-    if (i + 1 >= argc) {
+    if (strcmp(flag, "--prompt") == 0) continue;
+    if (eq) {
+      value = eq + 1;
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
       rc = cli_usage("enter", "an option lacks its value");
       break;
     }
-    const char *field = NULL, *value = argv[i + 1];
+    const char *field = NULL;
     char choice[200];
     for (size_t k = 0; k < sizeof MAP / sizeof MAP[0]; k++)
-      if (strcmp(MAP[k].flag, a) == 0) field = MAP[k].field;
-    if (!field && strcmp(a, "--vote") == 0) {
-      const char *eq = strchr(value, '=');
-      if (!eq || (size_t)(eq - value) >= sizeof choice) {
+      if (strcmp(MAP[k].flag, flag) == 0) field = MAP[k].field;
+    if (!field && strcmp(flag, "--vote") == 0) {
+      const char *sep = strchr(value, '=');
+      if (!sep || (size_t)(sep - value) >= sizeof choice) {
         rc = cli_usage("enter", "--vote takes CHOICE=N");
         break;
       }
-      snprintf(choice, sizeof choice, "%.*s", (int)(eq - value), value);
+      snprintf(choice, sizeof choice, "%.*s", (int)(sep - value), value);
       field = choice;
-      value = eq + 1;
+      value = sep + 1;
     }
     if (!field) {
-      fprintf(stderr, "canvass enter: unknown option %s (see --help)\n", a);
+      fprintf(stderr, "canvass enter: unknown option %s (see --help)\n", flag);
       rc = 64;
       break;
     }
-    i++;
     given++;
     if (cv_sheet_draft_set(d, field, value, &err) != CV_OK) rc = cli_fail(&err);
   }
@@ -114,7 +122,14 @@ int cmd_enter(int argc, char **argv) {
   if (!rc) {
     char head[80];
     cv_election_head(e, head, NULL);
-    printf("recorded sheet %llu\njournal head: %s\n", (unsigned long long)seq, head);
+    printf("recorded sheet %llu\n", (unsigned long long)seq);
+    const char *batch = NULL;
+    for (int i = 1; i + 1 < argc; i++)
+      if (strcmp(argv[i], "--batch") == 0) batch = argv[i + 1];
+    char *summary = NULL;
+    if (batch && cv_batch_summary(e, batch, &summary, &err) == CV_OK) fputs(summary, stdout);
+    cv_free(summary);
+    printf("journal head: %s\n", head);
   }
   cv_sheet_draft_free(d);
   cv_election_close(e);

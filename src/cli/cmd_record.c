@@ -15,7 +15,8 @@ static const char VERIFY_HELP[] =
     "journal.jsonl from nothing (canonical bytes, SHA-256 chain, every event's\n"
     "rules), recomputes every published file and compares it byte for byte, and\n"
     "checks MANIFEST.sha256. Exits 0 only when everything matches; otherwise\n"
-    "exits 1 and names the first event or file that differs.\n";
+    "exits 1 and names the first event or file that differs (66 when the folder\n"
+    "or its manifest is missing, 74 when a file cannot be read).\n";
 
 int cmd_export(int argc, char **argv) {
   const char *store = NULL, *dir = NULL, *pos[1];

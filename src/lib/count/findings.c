@@ -15,6 +15,7 @@ static const struct {
     {"E104", "waiting-for-agreement", "fewer than K teams have counted a batch"},
     {"E105", "disputed", "counts of a batch disagree"},
     {"E106", "tie-needs-lot", "a tie for a seat must be decided by lot"},
+    {"E107", "write-in-would-win", "a write-in slot would take a seat: its names must be counted"},
     {"W201", "manifest-mismatch", "ballots counted differ from the ballot manifest"},
     {"W202", "accounting-identity", "received is not issued + spoiled + unused"},
     {"W203", "pollbook-mismatch", "ballots issued differ from pollbook signatures"},
@@ -279,7 +280,21 @@ static bool tie_findings(struct emit *e, struct cv__arena *scratch) {
     if (!t) return false;
     cv__tally_units(st, ci, t);
     if (cv__outcome_compute(st, ci, &t[root], scratch, &o) != CV_OK) return false;
-    if (!o.complete || !o.tie || o.lot_applied) continue;
+    if (!o.complete) continue;
+    /* A write-in slot is a tally of names, not a candidate. */
+    const struct cv__contest *ct = &d->contests[ci];
+    for (uint32_t i = 0; i < o.n_elected + (o.tie ? o.n_tied : 0); i++) {
+      uint32_t ch = i < o.n_elected ? o.elected[i] : o.tied[i - o.n_elected];
+      if (!ct->choices[ch].write_in) continue;
+      struct cv__finding *w = begin(e, "E107", ci);
+      snprintf(w->id, sizeof w->id, "E107/%s/%s", ct->id, ct->choices[ch].id);
+      snprintf(w->subject, sizeof w->subject, "contest %s, %s", ct->id, ct->choices[ch].id);
+      snprintf(w->detail, sizeof w->detail,
+               "\"%s\" has %llu votes, enough for a seat: the names written in must be counted one by one",
+               ct->choices[ch].name, (unsigned long long)t[root].votes[ch]);
+      if (!finish(e)) return false;
+    }
+    if (!o.tie || o.lot_applied) continue;
     struct cv__finding *f = begin(e, "E106", ci);
     snprintf(f->id, sizeof f->id, "E106/%s", d->contests[ci].id);
     snprintf(f->subject, sizeof f->subject, "contest %s", d->contests[ci].id);

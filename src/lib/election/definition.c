@@ -39,6 +39,15 @@ const char *cv__unit_type_name(enum cv__unit_type t) {
   return "?";
 }
 
+const char *cv__passing_name(enum cv__passing p) {
+  switch (p) {
+  case CV__PASS_MAJORITY: return "majority";
+  case CV__PASS_TWO_THIRDS: return "two_thirds";
+  case CV__PASS_THREE_FIFTHS: return "three_fifths";
+  }
+  return "majority";
+}
+
 bool cv__contest_is_ranked(const struct cv__contest *c) {
   return c->type == CV__CONTEST_IRV || c->type == CV__CONTEST_STV ||
          c->type == CV__CONTEST_CONDORCET;
@@ -56,6 +65,11 @@ static cv_status name_field(const struct cv__jf *c, const struct cv__jval *obj, 
   size_t n = strlen(*out);
   if (n == 0 || n > CV__MAX_NAME)
     return cv__jf_fail(c, v, path, "name", "must be 1 to %u bytes long", CV__MAX_NAME);
+  /* Names are printed on official reports: no control characters. */
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)(*out)[i] < 0x20 || (*out)[i] == 0x7f)
+      return cv__jf_fail(c, v, path, "name", "contains the control character 0x%02x",
+                         (unsigned)(unsigned char)(*out)[i]);
   return CV_OK;
 }
 
@@ -432,12 +446,16 @@ cv_status cv__definition_decode(struct cv__definition *d, struct cv__arena *a,
   for (int i = 0; date_ok && i < 10; i++)
     if (i != 4 && i != 7 && (dt[i] < '0' || dt[i] > '9')) date_ok = false;
   if (date_ok) {
+    int year = (dt[0] - '0') * 1000 + (dt[1] - '0') * 100 + (dt[2] - '0') * 10 + (dt[3] - '0');
     int mon = (dt[5] - '0') * 10 + (dt[6] - '0'), day = (dt[8] - '0') * 10 + (dt[9] - '0');
-    date_ok = mon >= 1 && mon <= 12 && day >= 1 && day <= 31;
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    date_ok = mon >= 1 && mon <= 12 && day >= 1 && day <= days[mon - 1] &&
+              !(mon == 2 && day == 29 && !leap);
   }
   if (!date_ok)
     return cv__jf_fail(&c, cv__json_get(el, "date"), "election", "date",
-                       "must be a date written YYYY-MM-DD (found \"%.40s\")", dt);
+                       "must be a calendar date written YYYY-MM-DD (found \"%.40s\")", dt);
   if ((s = decode_rules(d, &c, root)) != CV_OK) return s;
   if ((s = decode_units(d, a, &c, root, err)) != CV_OK) return s;
   if ((s = decode_contests(d, a, &c, root, err)) != CV_OK) return s;

@@ -292,7 +292,8 @@ cv_status cv_election_create(const char *store_path, const char *definition_path
   cv_status s = cv__read_file(definition_path, MAX_DEFINITION_BYTES, &text, &len, err);
   if (s != CV_OK) goto out;
   /* Check the definition with its own file positions before anything exists. */
-  s = cv__json_parse(&a, text, len, CV__JSON_INPUT, NULL, definition_path, &root, err);
+  size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* byte order mark */
+  s = cv__json_parse(&a, text + skip, len - skip, CV__JSON_INPUT, NULL, definition_path, &root, err);
   if (s != CV_OK) goto out;
   s = cv__definition_decode(&def, &a, root, definition_path, err);
   if (s != CV_OK) goto out;

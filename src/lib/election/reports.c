@@ -1,7 +1,41 @@
 /* election/reports.c: cv_report, the public face of formats/report.h. */
 #include "election/election.h"
+#include "count/agreement.h"
 #include "formats/report.h"
 #include "util/error.h"
+
+cv_status cv_batch_summary(cv_election *e, const char *batch, char **out, struct cv_error *err) {
+  cv_status s = cv__election_fresh(e, err);
+  if (s != CV_OK) return s;
+  const struct cv__state *st = &e->st;
+  uint32_t b;
+  if (!cv__state_batch(st, batch, &b))
+    return cv__fail(err, CV_ENOENT, NULL, 0, 0, "batch", "unknown batch \"%.100s\"", batch);
+  const struct cv__batch *bt = &st->batches[b];
+  const struct cv__style *style = &st->def.styles[st->def.units[bt->unit].style];
+  struct cv__buf buf;
+  cv__buf_init(&buf, 1 << 20);
+  for (uint32_t k = 0; k < style->n_contests; k++) {
+    const struct cv__contest *ct = &st->def.contests[style->contests[k]];
+    const char *word;
+    if (cv__contest_is_ranked(ct)) {
+      word = "ranked, not keyed by this release";
+    } else {
+      switch (cv__cell_status(st, bt->cell0 + k, NULL)) {
+      case CV__CELL_NOT_COUNTED: word = "not counted"; break;
+      case CV__CELL_WAITING: word = "waiting for another team's count"; break;
+      case CV__CELL_AGREED: word = "agreed"; break;
+      case CV__CELL_DISPUTED: word = "DISPUTED: see canvass status"; break;
+      default: word = "resolved by the coordinator"; break;
+      }
+    }
+    cv__buf_printf(&buf, "batch %s, %s: %s\n", bt->id, ct->id, word);
+  }
+  char *text = cv__buf_take(&buf, NULL);
+  if (!text) return cv__failf(err, CV_ENOMEM, "out of memory");
+  *out = text;
+  return CV_OK;
+}
 
 cv_status cv_report(cv_election *e, enum cv_report_kind kind, const struct cv_report_options *opt,
                     char **out, size_t *len, struct cv_error *err) {

@@ -175,6 +175,13 @@ static cv_status set_count(cv_sheet_draft *d, int32_t si, const char *field, con
                  ct->id, field);
 }
 
+static bool section_has(const cv_sheet_draft *d, int32_t si, const char *field) {
+  for (int i = 0; i < N_COUNTS; i++)
+    if (strcmp(field, COUNT_FIELDS[i]) == 0) return true;
+  uint32_t chi;
+  return cv__strmap_get(&defn(d)->contests[d->sections[si].contest].choice_index, field, &chi);
+}
+
 cv_status cv_sheet_draft_set(cv_sheet_draft *d, const char *field, const char *value,
                              struct cv_error *err) {
   if (d->committed) return cv__failf(err, CV_EUSAGE, "the sheet was already recorded");
@@ -195,13 +202,17 @@ cv_status cv_sheet_draft_set(cv_sheet_draft *d, const char *field, const char *v
   }
   if (strcmp(field, "member") == 0) return add_member(d, value, strlen(value), err);
   if (strcmp(field, "contest") == 0) return find_section(d, value, true, &d->current, err);
-  const char *dot = strchr(field, '.');
-  if (dot) {
+  /* A field of the current section, even when the choice id has a dot. */
+  if (d->current >= 0 && section_has(d, d->current, field)) return set_count(d, d->current, field, value, err);
+  /* "contest.field": ids may hold dots, so try each dot as the separator. */
+  for (const char *dot = strchr(field, '.'); dot; dot = strchr(dot + 1, '.')) {
     char contest[80];
     size_t n = (size_t)(dot - field);
-    if (n >= sizeof contest) return fail_at(&d->at, err, CV_EINVAL, field, "unknown field");
+    uint32_t ci;
+    if (n >= sizeof contest) break;
     memcpy(contest, field, n);
     contest[n] = '\0';
+    if (!cv__state_contest(&d->e->st, contest, &ci)) continue;
     int32_t si;
     cv_status s = find_section(d, contest, false, &si, err);
     if (s != CV_OK) return s;
@@ -400,6 +411,18 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
       err->line = p->line;
       err->column = p->column;
       if (strncmp(err->field, "data.", 5) == 0) memmove(err->field, err->field + 5, strlen(err->field + 5) + 1);
+      /* "contests[1].votes.ann" reads "mayor.ann", as the draft's own messages do. */
+      unsigned long k;
+      char rest[64];
+      if (sscanf(err->field, "contests[%lu].%63s", &k, rest) == 2 && k < d->n_sections) {
+        const char *leaf = strrchr(rest, '.');
+        leaf = leaf ? leaf + 1 : rest;
+        const char *cid = defn(d)->contests[d->sections[k].contest].id;
+        if (strcmp(leaf, "contest") == 0)
+          snprintf(err->field, sizeof err->field, "contest");
+        else
+          snprintf(err->field, sizeof err->field, "%s.%s", cid, leaf);
+      }
     }
   }
   if (s == CV_OK) {

@@ -192,6 +192,13 @@ static cv_status apply_batch(struct ctx *c) {
     return cv__jf_fail(&c->jf, cv__json_get(d, "polling_place"), "data", "polling_place",
                        "\"%s\" is a %s, not a polling place", pp,
                        cv__unit_type_name(st->def.units[unit].type));
+  {
+    const struct cv__style *sty = &st->def.styles[st->def.units[unit].style];
+    for (uint32_t k = 0; k < sty->n_contests; k++)
+      if (st->certified[sty->contests[k]])
+        return refuse(c, CV_EREFUSED, "contest \"%s\" on the ballots of %s is certified; no batch can be added there",
+                      st->def.contests[sty->contests[k]].id, pp);
+  }
   if (cv__state_batch(st, id, &dummy))
     return cv__jf_fail(&c->jf, cv__json_get(d, "batch"), "data", "batch",
                        "batch \"%.100s\" is already in the manifest", id);
@@ -338,6 +345,17 @@ static cv_status apply_sheet(struct ctx *c) {
                          cid, cv__contest_type_name(ct->type));
     if (st->certified[ci])
       return refuse(c, CV_EREFUSED, "contest \"%s\" is certified; no further sheets are accepted", cid);
+    if (rekey) {
+      uint32_t orig;
+      cv__state_sheet(st, rekey_of, &orig);
+      bool counted = false;
+      for (uint32_t k = 0; k < st->sheets[orig].n_entries; k++)
+        counted = counted || st->entries[st->sheets[orig].first_entry + k].cell == cells[i];
+      if (!counted)
+        return cv__jf_fail(&c->jf, cv__json_get(sec, "contest"), path, "contest",
+                           "sheet %llu does not count contest \"%s\", so a re-keying of it cannot",
+                           (unsigned long long)rekey_of, cid);
+    }
     uint64_t v;
     static const char *const counts[] = {"ballots", "blank", "invalid", "undervotes", "overvotes", NULL};
     for (const char *const *k = counts; *k; k++)
@@ -434,6 +452,11 @@ static cv_status apply_accounting(struct ctx *c) {
   if (st->def.units[u].type != CV__UNIT_POLLING_PLACE)
     return cv__jf_fail(&c->jf, cv__json_get(d, "polling_place"), "data", "polling_place",
                        "\"%s\" is a %s, not a polling place", pp, cv__unit_type_name(st->def.units[u].type));
+  const struct cv__style *sty = &st->def.styles[st->def.units[u].style];
+  for (uint32_t k = 0; k < sty->n_contests; k++)
+    if (st->certified[sty->contests[k]])
+      return refuse(c, CV_EREFUSED, "contest \"%s\" on the ballots of %s is certified; its accounting is final",
+                    st->def.contests[sty->contests[k]].id, pp);
   struct cv__accounting a = {0};
   if ((s = count_field(c, d, "data", "received", &a.received)) != CV_OK) return s;
   if ((s = count_field(c, d, "data", "issued", &a.issued)) != CV_OK) return s;
@@ -537,10 +560,17 @@ static cv_status apply_lot(struct ctx *c) {
   if (!cv__lot_seed_valid(seed))
     return refuse(c, CV_EINVAL, "the seed must be at least %u decimal digits and nothing else",
                   CV__LOT_MIN_DIGITS);
+  if (st->certified[ci]) return refuse(c, CV_EREFUSED, "contest \"%s\" is certified", cid);
   struct cv__lot lot = {0};
   lot.contest = ci;
   lot.seq = c->ev->seq;
   if ((s = cv__lot_draw(st, ci, seed, &st->arena, &lot, c->err)) != CV_OK) return s;
+  /* One lot per tie: a tie already decided is not drawn again. */
+  const struct cv__lot *prev = cv__state_lot(st, ci);
+  if (prev && prev->n_tied == lot.n_tied &&
+      memcmp(prev->tied, lot.tied, lot.n_tied * sizeof *lot.tied) == 0)
+    return refuse(c, CV_EREFUSED, "this tie in contest \"%s\" was already decided by lot in event %llu",
+                  cid, (unsigned long long)prev->seq);
   /* The event must say exactly what the draw gives. */
   if (tied->u.arr.n != lot.n_tied || order->u.arr.n != lot.n_tied)
     return refuse(c, CV_EVERIFY, "the tied choices recorded differ from the tie in the count");

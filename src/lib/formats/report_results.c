@@ -42,7 +42,7 @@ static cv_status make_view(const struct cv__state *st, uint32_t ci, struct cv__a
 
 /* ---- what each choice gets ---------------------------------------------- */
 
-enum mark { M_NONE, M_ELECTED, M_LOT, M_LEADING, M_TIED, M_NOT };
+enum mark { M_NONE, M_ELECTED, M_LOT, M_LEADING, M_TIED, M_NOT, M_WRITE_INS };
 
 /* Outcome marks are final only when every batch result is settled; before
  * that a seat is "leading", never "elected". */
@@ -52,6 +52,8 @@ static enum mark choice_mark(const struct view *v, uint32_t i) {
   for (uint32_t p = 0; p < o->n_elected; p++) {
     if (o->elected[p] != i) continue;
     if (!o->complete) return M_LEADING;
+    /* A write-in slot is a tally of names, never a winner (E107). */
+    if (v->ct->choices[i].write_in) return M_WRITE_INS;
     return o->lot_applied && p >= o->n_elected - o->seats_in_tie ? M_LOT : M_ELECTED;
   }
   if (o->tie && !o->lot_applied)
@@ -71,6 +73,7 @@ static const char *choice_word(const struct view *v, uint32_t i) {
   case M_LOT: return "yes";
   case M_LEADING: return "leading";
   case M_TIED: return "tied";
+  case M_WRITE_INS: return "count_names";
   case M_NOT: return "no";
   case M_NONE: break;
   }
@@ -149,6 +152,7 @@ static cv_status text_totals(const struct cv__state *st, const struct view *v, s
       break;
     case M_LEADING: cv__rtab_set(&t, 3, "LEADING"); break;
     case M_TIED: cv__rtab_set(&t, 3, "TIED"); break;
+    case M_WRITE_INS: cv__rtab_set(&t, 3, "WRITE-INS WOULD WIN: count the names (E107)"); break;
     case M_NOT:
     case M_NONE: break;
     }
@@ -537,7 +541,7 @@ static cv_status json_contest(struct cv__jw *w, const struct cv__state *st,
     cv__jw_uint(w, ct->seats);
   if (ct->type == CV__CONTEST_MEASURE) {
     cv__jw_key(w, "passing");
-    cv__jw_str(w, passing_words(ct->passing));
+    cv__jw_str(w, cv__passing_name(ct->passing));
   }
   cv__jw_key(w, "status");
   cv__jw_str(w, cv__rstatus_name(v->status));

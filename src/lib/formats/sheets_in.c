@@ -3,6 +3,7 @@
  * commit every sheet of the file in one transaction. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "election/sheet_draft.h"
 #include "formats/import_common.h"
@@ -62,6 +63,9 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   cv_sheet_draft *d = NULL;
   uint64_t sheets = 0, rows = 0;
   char prev_ref[128] = "", prev_batch[128] = "";
+  /* The sheet-level cells of a sheet's first row; later rows must repeat them. */
+  char head[S_REKEY + 1][1024];
+  memset(head, 0, sizeof head);
   if (s == CV_OK) s = cv__election_begin(e, err);
   bool more = s == CV_OK;
   while (s == CV_OK && more) {
@@ -72,9 +76,20 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
       if ((s = finish_sheet(&d, &sheets, err)) != CV_OK) break;
       if ((s = cv_sheet_draft_new(e, &d, err)) != CV_OK) break;
       for (size_t k = S_SHEET; k <= S_REKEY && s == CV_OK; k++)
-        if (im.col[k] >= 0) s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
+        if (im.col[k] >= 0) {
+          s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
+          snprintf(head[k], sizeof head[k], "%s", cv__csv_import_value(&im, k));
+        }
       snprintf(prev_ref, sizeof prev_ref, "%s", ref);
       snprintf(prev_batch, sizeof prev_batch, "%s", batch);
+    } else {
+      for (size_t k = S_TEAM; k <= S_REKEY && s == CV_OK; k++) {
+        if (im.col[k] < 0 || strcmp(head[k], cv__csv_import_value(&im, k)) == 0) continue;
+        const struct cv__csv_field *f = &im.csv.fields[im.col[k]];
+        s = cv__fail(err, CV_EINVAL, path, f->line, f->column, SPEC[k].header,
+                     "\"%.60s\" differs from \"%.60s\" on the first row of sheet %s; the rows of one sheet must agree",
+                     f->s, head[k], ref);
+      }
     }
     for (size_t k = S_CONTEST; k <= S_OVER && s == CV_OK; k++)
       s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
@@ -209,7 +224,9 @@ static cv_status import_json(cv_election *e, const char *path, uint64_t *added, 
   struct cv__jval *root;
   uint64_t n = 0;
   cv_status s = cv__read_file(path, (size_t)1 << 30, &text, &len, err);
-  if (s == CV_OK) s = cv__json_parse(&a, text, len, CV__JSON_INPUT, NULL, path, &root, err);
+  /* Editors on some systems start UTF-8 files with a byte order mark. */
+  size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  if (s == CV_OK) s = cv__json_parse(&a, text + skip, len - skip, CV__JSON_INPUT, NULL, path, &root, err);
   if (s == CV_OK) s = cv__election_begin(e, err);
   if (s == CV_OK) {
     if (root->kind == CV__J_ARR) {
@@ -237,6 +254,6 @@ cv_status cv_import_sheets(cv_election *e, const char *path, uint64_t *added, st
   cv_status s = cv__election_fresh(e, err);
   if (s != CV_OK) return s;
   size_t n = strlen(path);
-  if (n >= 5 && strcmp(path + n - 5, ".json") == 0) return import_json(e, path, added, err);
+  if (n >= 5 && strcasecmp(path + n - 5, ".json") == 0) return import_json(e, path, added, err);
   return import_csv(e, path, added, err);
 }

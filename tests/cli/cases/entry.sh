@@ -28,3 +28,9 @@ run resolve --batch p1-b --contest mayor --sheet 10 --reason "Recounted in publi
 run resolve --batch p3-a --contest mayor --sheet 6 --reason "already agreed"
 run ack W207/sheet-8/mayor --reason "Typist error; the paper sheet reads 30-30"
 run results --by batch --contest mayor
+# A re-keying covers only what the paper sheet counted (sheet 13: mayor and prop-1).
+run enter --batch p1-a --team A --member "Ann Ames" --contest mayor --ballots 100 --blank 1 --invalid 1 \
+  --vote ann=50 --vote bob=45 --vote wi=1 --undervotes 2 --overvotes 0 --contest prop-1 --ballots=100 \
+  --blank=1 --invalid=1 --vote=yes=55 --vote=no=39 --undervotes=3 --overvotes=1
+run enter --batch p1-a --team A --member "Ty Typist" --kind rekey --rekey-of 13 --contest council \
+  --ballots 100 --blank 1 --invalid 1 --vote cy=60 --vote di=70 --vote ed=54 --undervotes 10 --overvotes 2

@@ -27,7 +27,13 @@ run lot --contest clerk --seed 1234
 run lot --contest clerk --seed 31415926535897932384
 printf 'canvass-lot-v1:31415926535897932384:clerk:kim' | sha256sum
 printf 'canvass-lot-v1:31415926535897932384:clerk:lee' | sha256sum
+run lot --contest clerk --seed 27182818284590452353
 run results
 run certify --all
 run export --public pub
 run verify pub
+# A certified count is final: no second lot, no new batch, no new accounting.
+run lot --contest clerk --seed 27182818284590452353
+printf 'Batch Name,Number of Ballots,Polling Place\nbox-2,5,hall\n' > manifest2.csv
+run import manifest manifest2.csv
+run accounting --polling-place hall --received 30 --issued 21 --spoiled 1 --unused 8 --pollbook-signatures 21
