@@ -37,4 +37,4 @@ shape() { # name batches contests
 mkdir -p "$out"
 echo "canvass $("$canvass" --version | cut -d' ' -f2), $(date -u +%Y-%m-%d), $(nproc) cores"
 shape realistic 100000 5
-shape worst-case 1000000 1
+shape worst-case 500000 1

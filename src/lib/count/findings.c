@@ -94,7 +94,7 @@ static bool batch_findings(struct emit *e, uint32_t b) {
       const struct cv__sheet *sh = &st->sheets[st->entries[en].sheet];
       snprintf(f->id, sizeof f->id, "E101/sheet-%llu/%s", (unsigned long long)sh->seq, ct->id);
       snprintf(f->subject, sizeof f->subject, "sheet %llu (team %s), batch %s, contest %s",
-               (unsigned long long)sh->seq, st->teams[sh->team], bt->id, ct->id);
+               (unsigned long long)sh->seq, st->names[sh->team], bt->id, ct->id);
       if (!finish(e)) return false;
     }
     if (cs == CV__CELL_NOT_COUNTED) {
@@ -123,8 +123,8 @@ static bool batch_findings(struct emit *e, uint32_t b) {
           cv__entry_diff(st, first, x, diff, sizeof diff);
           const struct cv__sheet *sa = &st->sheets[first->sheet], *sb = &st->sheets[x->sheet];
           snprintf(f->detail, sizeof f->detail, "sheet %llu (team %s) vs sheet %llu (team %s): %s",
-                   (unsigned long long)sa->seq, st->teams[sa->team], (unsigned long long)sb->seq,
-                   st->teams[sb->team], diff);
+                   (unsigned long long)sa->seq, st->names[sa->team], (unsigned long long)sb->seq,
+                   st->names[sb->team], diff);
         }
       }
       if (!finish(e)) return false;

@@ -207,7 +207,8 @@ static cv_status decode_choices(struct cv__contest *ct, struct cv__arena *a, con
                     "more than %u choices", CV__MAX_CHOICES);
   ct->n_choices = (uint32_t)arr->u.arr.n;
   ct->choices = cv__arena_calloc(a, ct->n_choices, sizeof *ct->choices);
-  if (!ct->choices) return oom(err);
+  ct->by_id = cv__arena_calloc(a, ct->n_choices, sizeof *ct->by_id);
+  if (!ct->choices || !ct->by_id) return oom(err);
   char base[96], path[128];
   cv__jf_path(base, sizeof base, cpath, "choices");
   for (uint32_t i = 0; i < ct->n_choices; i++) {
@@ -230,6 +231,13 @@ static cv_status decode_choices(struct cv__contest *ct, struct cv__arena *a, con
       return cv__jf_fail(c, cv__json_get(ch, "id"), path, "id",
                          "duplicate choice id \"%s\" in contest \"%s\"", choice->id, ct->id);
     if (s != CV_OK) return oom(err);
+    /* Insert i into by_id, keeping it sorted by id bytes. */
+    uint32_t j = i;
+    while (j > 0 && strcmp(ct->choices[ct->by_id[j - 1]].id, choice->id) > 0) {
+      ct->by_id[j] = ct->by_id[j - 1];
+      j--;
+    }
+    ct->by_id[j] = i;
   }
   return CV_OK;
 }

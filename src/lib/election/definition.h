@@ -56,6 +56,7 @@ struct cv__contest {
   enum cv__passing passing; /* measures */
   struct cv__choice *choices;
   uint32_t n_choices;
+  uint32_t *by_id;          /* choice indices in byte order of their ids (canonical order) */
   struct cv__strmap choice_index;
 };
 

@@ -16,19 +16,19 @@ void cv__state_init(struct cv__state *st) {
   cv__arena_init(&st->arena, 0);
   cv__chain_init(&st->chain);
   cv__strmap_init(&st->batch_index);
-  cv__strmap_init(&st->team_index);
+  cv__strmap_init(&st->name_index);
 }
 
 void cv__state_fini(struct cv__state *st) {
   if (!st) return;
   cv__definition_fini(&st->def);
   cv__strmap_fini(&st->batch_index);
-  cv__strmap_fini(&st->team_index);
+  cv__strmap_fini(&st->name_index);
   cv__free(st->batches);
   cv__free(st->cells);
   cv__free(st->sheets);
   cv__free(st->entries);
-  cv__free(st->teams);
+  cv__free(st->names);
   cv__free(st->acks);
   cv__free(st->lots);
   cv__arena_fini(&st->arena);
@@ -238,16 +238,42 @@ static const char *const SHEET_KEYS[] = {"batch", "contests", "kind", "members",
 static const char *const SECTION_KEYS[] = {"ballots", "blank", "contest", "invalid", "overvotes",
                                            "undervotes", "votes", NULL};
 
-static cv_status intern_team(struct ctx *c, const char *team, uint32_t *out) {
+/* Canonical sections hold exactly SECTION_KEYS in that order, with votes in
+ * byte order of the choice ids: then every value is read by position, with
+ * no look-ups. Anything else takes the field-by-field path, which words the
+ * error. Both paths accept exactly the same sections. */
+static bool count_ok(const struct cv__jval *v) {
+  return v->kind == CV__J_INT && v->u.i >= 0 && (uint64_t)v->u.i <= CV__MAX_COUNT;
+}
+
+static bool section_in_order(const struct cv__jval *sec) {
+  if (sec->kind != CV__J_OBJ || sec->u.obj.n != 7) return false;
+  const struct cv__jmember *m = sec->u.obj.members;
+  for (int i = 0; i < 7; i++)
+    if (strcmp(m[i].key, SECTION_KEYS[i]) != 0) return false;
+  return count_ok(m[0].val) && count_ok(m[1].val) && m[2].val->kind == CV__J_STR &&
+         count_ok(m[3].val) && count_ok(m[4].val) && count_ok(m[5].val) && m[6].val->kind == CV__J_OBJ;
+}
+
+static bool votes_in_order(const struct cv__contest *ct, const struct cv__jval *votes) {
+  if (votes->u.obj.n != ct->n_choices) return false;
+  for (uint32_t k = 0; k < ct->n_choices; k++) {
+    const struct cv__jmember *m = &votes->u.obj.members[k];
+    if (strcmp(m->key, ct->choices[ct->by_id[k]].id) != 0 || !count_ok(m->val)) return false;
+  }
+  return true;
+}
+
+static cv_status intern_name(struct ctx *c, const char *team, uint32_t *out) {
   struct cv__state *st = c->st;
-  if (cv__strmap_get(&st->team_index, team, out)) return CV_OK;
-  if (cv__grow((void **)&st->teams, &st->cap_teams, st->n_teams + 1, sizeof *st->teams, 1u << 24) !=
+  if (cv__strmap_get(&st->name_index, team, out)) return CV_OK;
+  if (cv__grow((void **)&st->names, &st->cap_names, st->n_names + 1, sizeof *st->names, 1u << 24) !=
       CV_OK)
     return oom(c);
   const char *k = keep(c, team);
-  if (!k || cv__strmap_put(&st->team_index, k, (uint32_t)st->n_teams) != CV_OK) return oom(c);
-  st->teams[st->n_teams] = k;
-  *out = (uint32_t)st->n_teams++;
+  if (!k || cv__strmap_put(&st->name_index, k, (uint32_t)st->n_names) != CV_OK) return oom(c);
+  st->names[st->n_names] = k;
+  *out = (uint32_t)st->n_names++;
   return CV_OK;
 }
 
@@ -298,10 +324,10 @@ static cv_status apply_sheet(struct ctx *c) {
       return cv__jf_fail(&c->jf, cv__json_get(d, "rekey_of"), "data", "rekey_of",
                          "sheet %llu is of batch \"%s\", not \"%s\"", (unsigned long long)rekey_of,
                          st->batches[st->sheets[orig].batch].id, batch_id);
-    if (strcmp(st->teams[st->sheets[orig].team], team) != 0)
+    if (strcmp(st->names[st->sheets[orig].team], team) != 0)
       return cv__jf_fail(&c->jf, cv__json_get(d, "team"), "data", "team",
                          "a re-keying keeps the team of the paper sheet (\"%s\")",
-                         st->teams[st->sheets[orig].team]);
+                         st->names[st->sheets[orig].team]);
   }
   if (members->u.arr.n == 0 || members->u.arr.n > CV__MAX_MEMBERS)
     return cv__jf_fail(&c->jf, members, "data", "members", "must name 1 to %u team members",
@@ -321,13 +347,19 @@ static cv_status apply_sheet(struct ctx *c) {
 
   /* Check every section before changing anything. */
   uint32_t cells[CV__MAX_CONTESTS];
+  bool quick[CV__MAX_CONTESTS];
   char path[64];
   for (size_t i = 0; i < n_sec; i++) {
     const struct cv__jval *sec = sections->u.arr.items[i];
+    quick[i] = section_in_order(sec);
     cv__jf_index(path, sizeof path, "data.contests", i);
-    if ((s = cv__jf_keys(&c->jf, sec, path, SECTION_KEYS)) != CV_OK) return s;
     const char *cid;
-    if ((s = cv__jf_str(&c->jf, sec, path, "contest", true, &cid)) != CV_OK) return s;
+    if (quick[i]) {
+      cid = sec->u.obj.members[2].val->u.str.s;
+    } else {
+      if ((s = cv__jf_keys(&c->jf, sec, path, SECTION_KEYS)) != CV_OK) return s;
+      if ((s = cv__jf_str(&c->jf, sec, path, "contest", true, &cid)) != CV_OK) return s;
+    }
     uint32_t ci;
     if (!cv__state_contest(st, cid, &ci))
       return cv__jf_fail(&c->jf, cv__json_get(sec, "contest"), path, "contest", "unknown contest \"%.64s\"", cid);
@@ -356,6 +388,8 @@ static cv_status apply_sheet(struct ctx *c) {
                            "sheet %llu does not count contest \"%s\", so a re-keying of it cannot",
                            (unsigned long long)rekey_of, cid);
     }
+    if (quick[i] && votes_in_order(ct, sec->u.obj.members[6].val)) continue;
+    quick[i] = false;
     uint64_t v;
     static const char *const counts[] = {"ballots", "blank", "invalid", "undervotes", "overvotes", NULL};
     for (const char *const *k = counts; *k; k++)
@@ -376,7 +410,7 @@ static cv_status apply_sheet(struct ctx *c) {
 
   /* Now build the sheet. */
   uint32_t team_ix;
-  if ((s = intern_team(c, team, &team_ix)) != CV_OK) return s;
+  if ((s = intern_name(c, team, &team_ix)) != CV_OK) return s;
   if (cv__grow((void **)&st->sheets, &st->cap_sheets, st->n_sheets + 1, sizeof *st->sheets,
                (size_t)1 << 31) != CV_OK ||
       cv__grow((void **)&st->entries, &st->cap_entries, st->n_entries + n_sec, sizeof *st->entries,
@@ -392,8 +426,12 @@ static cv_status apply_sheet(struct ctx *c) {
   sh->reference = keep(c, reference);
   sh->members = cv__arena_calloc(&st->arena, members->u.arr.n, sizeof *sh->members);
   if (!sh->reference || !sh->members) return oom(c);
-  for (size_t i = 0; i < members->u.arr.n; i++)
-    if (!(sh->members[i] = keep(c, members->u.arr.items[i]->u.str.s))) return oom(c);
+  for (size_t i = 0; i < members->u.arr.n; i++) {
+    /* Names repeat on every sheet of a team: keep one copy of each. */
+    uint32_t ix;
+    if ((s = intern_name(c, members->u.arr.items[i]->u.str.s, &ix)) != CV_OK) return s;
+    sh->members[i] = st->names[ix];
+  }
   sh->n_members = (uint32_t)members->u.arr.n;
   sh->first_entry = (uint32_t)st->n_entries;
   sh->n_entries = (uint32_t)n_sec;
@@ -406,13 +444,25 @@ static cv_status apply_sheet(struct ctx *c) {
     e->sheet = (uint32_t)st->n_sheets;
     e->cell = cells[i];
     e->next = -1;
+    e->votes = cv__arena_alloc(&st->arena, ct->n_choices * sizeof *e->votes);
+    if (!e->votes) return oom(c);
+    if (quick[i]) {
+      const struct cv__jmember *m = sec->u.obj.members;
+      e->ballots = (uint64_t)m[0].val->u.i;
+      e->blank = (uint64_t)m[1].val->u.i;
+      e->invalid = (uint64_t)m[3].val->u.i;
+      e->overvotes = (uint64_t)m[4].val->u.i;
+      e->undervotes = (uint64_t)m[5].val->u.i;
+      const struct cv__jval *votes = m[6].val;
+      for (uint32_t k = 0; k < ct->n_choices; k++)
+        e->votes[ct->by_id[k]] = (uint64_t)votes->u.obj.members[k].val->u.i;
+      continue;
+    }
     cv__jf_uint(&c->jf, sec, "", "ballots", true, 0, CV__MAX_COUNT, &e->ballots);
     cv__jf_uint(&c->jf, sec, "", "blank", true, 0, CV__MAX_COUNT, &e->blank);
     cv__jf_uint(&c->jf, sec, "", "invalid", true, 0, CV__MAX_COUNT, &e->invalid);
     cv__jf_uint(&c->jf, sec, "", "undervotes", true, 0, CV__MAX_COUNT, &e->undervotes);
     cv__jf_uint(&c->jf, sec, "", "overvotes", true, 0, CV__MAX_COUNT, &e->overvotes);
-    e->votes = cv__arena_alloc(&st->arena, ct->n_choices * sizeof *e->votes);
-    if (!e->votes) return oom(c);
     const struct cv__jval *votes = cv__json_get(sec, "votes");
     for (uint32_t j = 0; j < ct->n_choices; j++)
       cv__jf_uint(&c->jf, votes, "", ct->choices[j].id, true, 0, CV__MAX_COUNT, &e->votes[j]);

@@ -47,7 +47,7 @@ struct cv__cell {
 struct cv__sheet {
   uint64_t seq;
   uint32_t batch;
-  uint32_t team;        /* index into teams */
+  uint32_t team;        /* index into names */
   const char **members;
   uint32_t n_members;
   bool rekey;
@@ -105,9 +105,10 @@ struct cv__state {
   struct cv__entry *entries;
   size_t n_entries, cap_entries;
 
-  const char **teams;
-  size_t n_teams, cap_teams;
-  struct cv__strmap team_index;
+  /* Team and member names, each kept once (sheets refer to them). */
+  const char **names;
+  size_t n_names, cap_names;
+  struct cv__strmap name_index;
 
   struct cv__accounting *accounting; /* one per unit */
 

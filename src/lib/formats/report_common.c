@@ -345,3 +345,12 @@ cv_status cv__rtab_status(const struct cv__rtab *t) {
   if (!t->failed) return CV_OK;
   return t->a->failure == CV_ELIMIT ? CV_ELIMIT : CV_ENOMEM;
 }
+
+cv_status cv__report_end(struct cv__buf *out, size_t start, cv_status s) {
+  if (s == CV_OK) s = out->status;
+  if (s != CV_OK && out->len > start) {
+    out->len = start;
+    out->data[start] = '\0';
+  }
+  return s;
+}

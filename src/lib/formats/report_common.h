@@ -121,4 +121,8 @@ void cv__rtab_print(struct cv__rtab *t, struct cv__buf *out, size_t indent);
 /* CV_OK, or why a cell could not be stored. */
 cv_status cv__rtab_status(const struct cv__rtab *t);
 
+/* Ends a report begun at out->len == start: folds in the buffer's own
+ * failure and, on any failure, takes back what the report appended. */
+cv_status cv__report_end(struct cv__buf *out, size_t start, cv_status s);
+
 #endif

@@ -380,10 +380,7 @@ cv_status cv__report_nist(const struct cv__state *st, struct cv__buf *out) {
   if (s == CV_OK) s = n.id_failure;
   if (s == CV_OK) s = cv__jw_finish(&w);
   if (s == CV_OK) s = cv__buf_addc(out, '\n');
-  if (s != CV_OK && out->len > start) {
-    out->len = start;
-    out->data[start] = '\0';
-  }
+  s = cv__report_end(out, start, s);
   cv__buf_fini(&n.id);
   cv__arena_fini(&a);
   return s;

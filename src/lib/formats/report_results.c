@@ -643,11 +643,7 @@ cv_status cv__report_results(const struct cv__state *st, const struct cv_report_
     s = results_json(st, opt, only, &a, out);
   else
     s = results_text(st, opt, only, &a, out);
-  if (s == CV_OK) s = out->status;
-  if (s != CV_OK && out->len > start) {
-    out->len = start;
-    out->data[start] = '\0';
-  }
+  s = cv__report_end(out, start, s);
   cv__arena_fini(&a);
   return s;
 }

@@ -536,11 +536,7 @@ cv_status cv__report_status(const struct cv__state *st, enum cv_format f, struct
     else
       s = status_text(st, &g, &a, out);
   }
-  if (s == CV_OK) s = out->status;
-  if (s != CV_OK && out->len > start) {
-    out->len = start;
-    out->data[start] = '\0';
-  }
+  s = cv__report_end(out, start, s);
   cv__arena_fini(&a);
   return s;
 }

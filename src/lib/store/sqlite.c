@@ -42,7 +42,8 @@ static cv_status configure(struct cv__store *s, struct cv_error *err) {
   /* A rollback journal keeps the store one file at rest; FULL sync makes a
    * commit durable before canvass reports success. */
   if (sqlite3_exec(s->db, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;"
-                          "PRAGMA foreign_keys = ON;",
+                          "PRAGMA foreign_keys = ON;"
+                          "PRAGMA cache_size = -65536;",
                    NULL, NULL, NULL) != SQLITE_OK)
     return db_fail(s, err, CV_ESTORE, "cannot configure the store");
   sqlite3_busy_timeout(s->db, 5000);

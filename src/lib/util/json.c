@@ -749,7 +749,9 @@ value:
   at = ps->p;
   if (at == ps->end) return fail_eof(ps);
   line = clamp32(ps->line);
-  col = column_at(ps, at);
+  /* Canonical text is one machine-made line: byte columns serve, and they
+   * spare counting code points for every value of every journal event. */
+  col = ps->canon ? clamp32((size_t)(at - ps->line_start) + 1) : column_at(ps, at);
   if (++ps->nodes > ps->max_nodes)
     return fail(ps, at, CV_ELIMIT, "more than %zu values in the document", ps->max_nodes);
   switch (*at) {
@@ -866,7 +868,7 @@ key: { /* ps->p is at the opening quote of a key in object f */
   size_t n = 0;
   at = ps->p;
   line = clamp32(ps->line);
-  col = column_at(ps, at);
+  col = ps->canon ? clamp32((size_t)(at - ps->line_start) + 1) : column_at(ps, at);
   TRY(parse_string(ps, &k, &n));
   TRY(add_key(ps, &ps->fr[ps->nfr - 1], at, k, n, line, col));
   TRY(skip_ws(ps));
