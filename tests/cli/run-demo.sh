@@ -38,6 +38,15 @@ cp -r "$out/t2" "$out/t3"
 check "re-hashed journal: exit 1" '[ $? -eq 1 ]'
 check "re-hashed journal: names event 41" 'grep -q "event 41" "$out/t3.err"'
 
+# Change results.txt and re-hash it in the manifest: the recomputation from
+# the journal still differs, and verify names the line and column.
+cp -r "$out/demo/public" "$out/t5"
+sed -i '0,/ELECTED/s/ELECTED/ELECTEd/' "$out/t5/results.txt"
+(cd "$out/t5" && grep -v ' results.txt$' MANIFEST.sha256 > m && sha256sum results.txt >> m && sort -k2 m > MANIFEST.sha256 && rm m)
+"$canvass" verify "$out/t5" > /dev/null 2> "$out/t5.err"
+check "re-hashed results: exit 1" '[ $? -eq 1 ]'
+check "re-hashed results: names line and column" 'grep -q "results.txt:[0-9]*:[0-9]*: differs from what the journal gives" "$out/t5.err"'
+
 # An extra file is refused.
 cp -r "$out/demo/public" "$out/t4"; echo x > "$out/t4/extra.txt"
 "$canvass" verify "$out/t4" > /dev/null 2> "$out/t4.err"

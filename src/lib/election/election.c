@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/pipe.h"
 
 const char *cv_version(void) { return CANVASS_VERSION; }
 
@@ -79,16 +80,21 @@ cv_status cv__parse_count(const char *s, const char *file, uint32_t line, uint32
 
 /* ---- replay ------------------------------------------------------------- */
 
+void cv__replay_init(struct cv__replay *r, struct cv__state *st, const char *file) {
+  r->st = st;
+  r->file = file;
+  cv__arena_init(&r->scratch, 0);
+}
+
+void cv__replay_fini(struct cv__replay *r) { cv__arena_fini(&r->scratch); }
+
 cv_status cv__replay_line(struct cv__replay *r, const char *bytes, size_t len, uint32_t line,
-                          const uint8_t *stored_hash, struct cv_error *err) {
+                          const uint8_t *hash, struct cv_error *err) {
   struct cv__event ev;
   cv__arena_reset(&r->scratch);
-  cv_status s = cv__event_next(&r->st->chain, &r->scratch, bytes, len, r->file, line, &ev, err);
+  cv_status s = cv__event_next_hashed(&r->st->chain, &r->scratch, bytes, len, hash, r->file, line,
+                                      &ev, err);
   if (s != CV_OK) return s;
-  if (stored_hash && memcmp(stored_hash, ev.hash, CV__SHA256_LEN) != 0)
-    return cv__fail(err, CV_ESTORE, r->file, line, 0, NULL,
-                    "event %llu: its stored hash does not match its bytes (the store was altered)",
-                    (unsigned long long)ev.seq);
   struct cv_error aerr = {0};
   s = cv__state_apply(r->st, &ev, &aerr);
   if (s != CV_OK) {
@@ -97,26 +103,61 @@ cv_status cv__replay_line(struct cv__replay *r, const char *bytes, size_t len, u
     return cv__fail(err, s == CV_ENOMEM ? s : CV_EVERIFY, r->file, line, 0, NULL,
                     "event %llu (%s) cannot be applied: %s", (unsigned long long)ev.seq, ev.type, msg);
   }
-  if (r->progress && (ev.seq % 65536 == 0 || ev.seq == r->total))
-    r->progress(r->progress_ud, "replaying", ev.seq, r->total);
   return CV_OK;
 }
 
-static cv_status replay_row(void *ud, uint64_t seq, const uint8_t *hash, const char *body, size_t len,
-                            struct cv_error *err) {
-  (void)seq;
-  return cv__replay_line(ud, body, len, 0, hash, err);
+cv_status cv__replay_pipe(struct cv__replay *r, struct cv__pipe *p, cv_progress_fn fn, void *ud,
+                          uint64_t total, bool in_bytes, struct cv_error *err) {
+  cv_status s = CV_OK;
+  uint64_t done = 0;
+  const struct cv__pipe_batch *b;
+  while (s == CV_OK && (b = cv__pipe_next(p))) {
+    for (uint32_t i = 0; i < b->n && s == CV_OK; i++)
+      s = cv__replay_line(r, b->bytes + b->off[i], b->off[i + 1] - b->off[i], b->line[i], b->hash[i], err);
+    done += in_bytes ? b->len + b->n : b->n; /* each line also had its line feed */
+    if (fn && s == CV_OK) fn(ud, "replaying", done < total ? done : total, total);
+  }
+  /* The reader's own failure (I/O, altered store) comes first if the replay
+   * stopped for want of events. */
+  cv_status ps = cv__pipe_finish(p, s == CV_OK ? err : NULL);
+  return s != CV_OK ? s : ps;
+}
+
+struct store_reader {
+  struct cv__store *store;
+  const char *path;
+};
+
+static cv_status store_row(void *ud, uint64_t seq, const uint8_t *hash, const char *body, size_t len,
+                           struct cv_error *err) {
+  struct cv__pipe *p = ((void **)ud)[0];
+  const struct store_reader *sr = ((void **)ud)[1];
+  cv_status s = cv__pipe_put(p, body, len, 0, hash);
+  if (s == CV_ESTORE)
+    return cv__fail(err, CV_ESTORE, sr->path, 0, 0, NULL,
+                    "event %llu: its stored hash does not match its bytes (the store was altered)",
+                    (unsigned long long)seq);
+  return s;
+}
+
+static cv_status read_store(struct cv__pipe *p, void *ud, struct cv_error *err) {
+  const struct store_reader *sr = ud;
+  void *pair[2] = {p, ud};
+  return cv__store_scan(sr->store, store_row, pair, err);
 }
 
 static cv_status rebuild(cv_election *e, struct cv_error *err) {
   cv__state_fini(&e->st);
   cv__state_init(&e->st);
-  struct cv__replay r = {&e->st, {0}, cv__store_path(e->store), e->progress, e->progress_ud, 0};
-  cv__arena_init(&r.scratch, 0);
-  cv_status s = cv__store_scan(e->store, replay_row, &r, err);
-  cv__arena_fini(&r.scratch);
+  struct store_reader sr = {e->store, cv__store_path(e->store)};
+  struct cv__replay r;
+  cv__replay_init(&r, &e->st, sr.path);
+  struct cv__pipe *p;
+  cv_status s = cv__pipe_start(&p, read_store, &sr, err);
+  if (s == CV_OK) s = cv__replay_pipe(&r, p, e->progress, e->progress_ud, cv__store_events(e->store), false, err);
+  cv__replay_fini(&r);
   if (s == CV_OK && !e->st.defined)
-    s = cv__fail(err, CV_ESTORE, cv__store_path(e->store), 0, 0, NULL, "the journal is empty");
+    s = cv__fail(err, CV_ESTORE, sr.path, 0, 0, NULL, "the journal is empty");
   e->stale = s != CV_OK;
   return s;
 }

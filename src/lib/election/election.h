@@ -39,12 +39,19 @@ struct cv__replay {
   struct cv__state *st;
   struct cv__arena scratch;
   const char *file;
-  cv_progress_fn progress;
-  void *progress_ud;
-  uint64_t total;
 };
+void cv__replay_init(struct cv__replay *r, struct cv__state *st, const char *file);
+void cv__replay_fini(struct cv__replay *r);
+/* Applies one event; hash is SHA-256 of bytes when already known, else NULL.
+ * line (0: none) names the event's line in file in errors. */
 cv_status cv__replay_line(struct cv__replay *r, const char *bytes, size_t len, uint32_t line,
-                          const uint8_t *stored_hash, struct cv_error *err);
+                          const uint8_t *hash, struct cv_error *err);
+/* Applies every event of a reading pipe (util/pipe.h), reporting progress
+ * per batch through fn: events so far of total, or with in_bytes, bytes of
+ * the file so far of total. */
+struct cv__pipe;
+cv_status cv__replay_pipe(struct cv__replay *r, struct cv__pipe *p, cv_progress_fn fn, void *ud,
+                          uint64_t total, bool in_bytes, struct cv_error *err);
 
 /* Reads a whole file (capped at max bytes) into a NUL-terminated buffer. */
 cv_status cv__read_file(const char *path, size_t max, char **out, size_t *len, struct cv_error *err);

@@ -13,6 +13,7 @@
 #include "formats/report.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/pipe.h"
 #include "util/sha256.h"
 
 const char *const cv__bundle_derived[] = {"HEAD", "README.txt", "results-nist.json", "results.csv",
@@ -206,10 +207,120 @@ static cv_status read_manifest(const char *dir, struct listed *out, size_t cap, 
   return s;
 }
 
-struct progress_relay {
-  cv_progress_fn fn;
-  void *ud;
+/* SHA-256 of a file, read in pieces (files can be larger than memory). */
+static cv_status hash_file(const char *path, uint8_t out[CV__SHA256_LEN], struct cv_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return cv__fail(err, errno == ENOENT ? CV_ENOENT : CV_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+  static const size_t PIECE = (size_t)1 << 20;
+  char *buf = cv__malloc(PIECE);
+  if (!buf) {
+    fclose(f);
+    return cv__failf(err, CV_ENOMEM, "out of memory");
+  }
+  struct cv__sha256_ctx c;
+  cv__sha256_init(&c);
+  size_t got;
+  while ((got = fread(buf, 1, PIECE, f)) > 0) cv__sha256_update(&c, buf, got);
+  bool bad = ferror(f);
+  fclose(f);
+  cv__free(buf);
+  if (bad) return cv__fail(err, CV_EIO, path, 0, 0, NULL, "read error");
+  cv__sha256_final(&c, out);
+  return CV_OK;
+}
+
+/* Names the first line:column where a published file and its recomputation
+ * part (only reached when their hashes differ). */
+static cv_status locate_difference(const char *path, const struct cv__buf *want, struct cv_error *err) {
+  char *data = NULL;
+  size_t len = 0;
+  cv_status s = cv__read_file(path, (size_t)16 << 30, &data, &len, err);
+  if (s != CV_OK) return s;
+  uint32_t line = 1, col = 1;
+  for (size_t k = 0; k < len && k < want->len && data[k] == want->data[k]; k++) {
+    if (data[k] == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+  }
+  cv__free(data);
+  return cv__fail(err, CV_EVERIFY, path, line, col, NULL,
+                  "differs from what the journal gives (first difference here)");
+}
+
+/* The reading side of verify: journal.jsonl piece by piece, hashing the
+ * whole file and handing each line (an event) to the replay. */
+struct journal_reader {
+  const char *path;
+  uint64_t size;
+  uint8_t file_hash[CV__SHA256_LEN];
 };
+
+static cv_status read_journal(struct cv__pipe *p, void *ud, struct cv_error *err) {
+  struct journal_reader *jr = ud;
+  FILE *f = fopen(jr->path, "rb");
+  if (!f)
+    return cv__fail(err, errno == ENOENT ? CV_ENOENT : CV_EIO, jr->path, 0, 0, NULL, "cannot open: %s",
+                    strerror(errno));
+  /* Room for one piece plus the longest event carried over from the last. */
+  static const size_t PIECE = (size_t)4 << 20;
+  char *buf = cv__malloc(PIECE + CV__MAX_EVENT_BYTES + 1);
+  if (!buf) {
+    fclose(f);
+    return cv__failf(err, CV_ENOMEM, "out of memory");
+  }
+  struct cv__sha256_ctx hc;
+  cv__sha256_init(&hc);
+  cv_status s = CV_OK;
+  size_t have = 0, got;
+  uint32_t line = 1;
+  while (s == CV_OK && (got = fread(buf + have, 1, PIECE, f)) > 0) {
+    cv__sha256_update(&hc, buf + have, got);
+    have += got;
+    size_t pos = 0;
+    char *nl;
+    while (s == CV_OK && (nl = memchr(buf + pos, '\n', have - pos))) {
+      size_t ll = (size_t)(nl - (buf + pos));
+      s = cv__pipe_put(p, buf + pos, ll, line++, NULL);
+      pos += ll + 1;
+    }
+    if (s == CV_OK && have - pos > CV__MAX_EVENT_BYTES)
+      s = cv__fail(err, CV_EVERIFY, jr->path, line, 1, NULL, "an event longer than %zu bytes",
+                   CV__MAX_EVENT_BYTES);
+    memmove(buf, buf + pos, have - pos);
+    have -= pos;
+  }
+  if (s == CV_OK && ferror(f)) s = cv__fail(err, CV_EIO, jr->path, 0, 0, NULL, "read error");
+  if (s == CV_OK && have > 0)
+    s = cv__fail(err, CV_EVERIFY, jr->path, line, 1, NULL, "the last event has no line feed");
+  if (s == CV_OK) cv__sha256_final(&hc, jr->file_hash);
+  cv__free(buf);
+  fclose(f);
+  return s;
+}
+
+/* Replays journal.jsonl from nothing, reading and hashing in a second thread. */
+static cv_status replay_journal(const char *path, struct cv__state *st, cv_progress_fn progress,
+                                void *progress_ud, uint8_t file_hash[CV__SHA256_LEN],
+                                struct cv_error *err) {
+  struct journal_reader jr = {path, 0, {0}};
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return cv__fail(err, errno == ENOENT ? CV_ENOENT : CV_EIO, path, 0, 0, NULL, "cannot open: %s",
+                    strerror(errno));
+  jr.size = (uint64_t)sb.st_size;
+  struct cv__replay r;
+  cv__replay_init(&r, st, path);
+  struct cv__pipe *p;
+  cv_status s = cv__pipe_start(&p, read_journal, &jr, err);
+  if (s == CV_OK) s = cv__replay_pipe(&r, p, progress, progress_ud, jr.size, true, err);
+  cv__replay_fini(&r);
+  if (s == CV_OK && !st->defined) s = cv__fail(err, CV_EVERIFY, path, 1, 1, NULL, "the journal is empty");
+  if (s == CV_OK) memcpy(file_hash, jr.file_hash, CV__SHA256_LEN);
+  return s;
+}
 
 cv_status cv_verify_public(const char *dir, cv_progress_fn progress, void *progress_ud,
                            struct cv_verify_summary *summary, struct cv_error *err) {
@@ -235,79 +346,50 @@ cv_status cv_verify_public(const char *dir, cv_progress_fn progress, void *progr
   if (s != CV_OK) return s;
   size_t expected = 1;
   for (size_t i = 0; cv__bundle_derived[i]; i++) expected++;
+  const struct listed *journal = NULL;
   for (size_t i = 0; i < n_files; i++) {
     bool known = strcmp(files[i].name, CV__BUNDLE_JOURNAL) == 0;
+    if (known) journal = &files[i];
     for (size_t k = 0; cv__bundle_derived[k]; k++) known = known || strcmp(files[i].name, cv__bundle_derived[k]) == 0;
     if (!known)
       return cv__fail(err, CV_EVERIFY, dir, 0, 0, NULL,
                       "the manifest lists %s, which canvass does not publish", files[i].name);
   }
-  if (n_files != expected)
+  if (n_files != expected || !journal)
     return cv__fail(err, CV_EVERIFY, dir, 0, 0, NULL, "the manifest lists %zu files; a bundle has %zu", n_files, expected);
 
-  /* Replay the journal from nothing. */
+  /* Replay the journal from nothing, hashing it on the way. */
   snprintf(path, sizeof path, "%s/%s", dir, CV__BUNDLE_JOURNAL);
-  char *journal = NULL;
-  size_t jlen = 0;
-  if ((s = cv__read_file(path, (size_t)16 << 30, &journal, &jlen, err)) != CV_OK) return s;
   struct cv__state st;
   cv__state_init(&st);
-  struct cv__replay r = {&st, {0}, path, progress, progress_ud, 0};
-  cv__arena_init(&r.scratch, 0);
-  for (size_t i = 0; i < jlen; i++) r.total += journal[i] == '\n';
-  uint32_t line = 1;
-  for (size_t pos = 0; pos < jlen && s == CV_OK; line++) {
-    char *nl = memchr(journal + pos, '\n', jlen - pos);
-    if (!nl) {
-      s = cv__fail(err, CV_EVERIFY, path, line, 1, NULL, "the last event has no line feed");
-      break;
-    }
-    size_t ll = (size_t)(nl - (journal + pos));
-    s = cv__replay_line(&r, journal + pos, ll, line, NULL, err);
-    pos += ll + 1;
-  }
-  if (s == CV_OK && !st.defined) s = cv__fail(err, CV_EVERIFY, path, 1, 1, NULL, "the journal is empty");
-  cv__arena_fini(&r.scratch);
+  uint8_t h[CV__SHA256_LEN];
+  s = replay_journal(path, &st, progress, progress_ud, h, err);
+  if (s == CV_OK && memcmp(h, journal->hash, CV__SHA256_LEN) != 0)
+    s = cv__fail(err, CV_EVERIFY, path, 0, 0, NULL, "its SHA-256 differs from the manifest's");
 
-  /* Check each file against the manifest, and each derived file against its
+  /* Each derived file must hash as the manifest says, and so must its
    * recomputation from the replayed journal. */
   struct cv__buf b;
   cv__buf_init(&b, (size_t)8 << 30);
   for (size_t i = 0; i < n_files && s == CV_OK; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-    char *data = NULL;
-    size_t len = 0;
-    bool is_journal = strcmp(files[i].name, CV__BUNDLE_JOURNAL) == 0;
-    if (is_journal) {
-      data = journal;
-      len = jlen;
-    } else if ((s = cv__read_file(path, (size_t)8 << 30, &data, &len, err)) != CV_OK) {
+    if (&files[i] == journal) continue;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i].name) >= sizeof path) {
+      s = cv__fail(err, CV_ELIMIT, dir, 0, 0, NULL, "path too long");
       break;
     }
-    uint8_t h[CV__SHA256_LEN];
-    cv__sha256(data, len, h);
-    if (memcmp(h, files[i].hash, CV__SHA256_LEN) != 0)
+    if ((s = hash_file(path, h, err)) != CV_OK) break;
+    if (memcmp(h, files[i].hash, CV__SHA256_LEN) != 0) {
       s = cv__fail(err, CV_EVERIFY, path, 0, 0, NULL, "its SHA-256 differs from the manifest's");
-    if (s == CV_OK && !is_journal) {
-      cv__buf_reset(&b);
-      s = cv__bundle_render(&st, files[i].name, &b);
-      if (s != CV_OK) {
-        s = cv__failf(err, s, "cannot recompute %s", files[i].name);
-      } else if (b.len != len || memcmp(b.data, data, len) != 0) {
-        uint32_t l = 1, col = 1;
-        for (size_t k = 0; k < len && k < b.len && data[k] == b.data[k]; k++) {
-          if (data[k] == '\n') {
-            l++;
-            col = 1;
-          } else {
-            col++;
-          }
-        }
-        s = cv__fail(err, CV_EVERIFY, path, l, col, NULL,
-                     "differs from what the journal gives (first difference here)");
-      }
+      break;
     }
-    if (!is_journal) cv__free(data);
+    cv__buf_reset(&b);
+    s = cv__bundle_render(&st, files[i].name, &b);
+    if (s != CV_OK) {
+      s = cv__failf(err, s, "cannot recompute %s", files[i].name);
+      break;
+    }
+    cv__sha256(b.data, b.len, h);
+    if (memcmp(h, files[i].hash, CV__SHA256_LEN) != 0) s = locate_difference(path, &b, err);
   }
   if (s == CV_OK && summary) {
     summary->events = st.chain.seq;
@@ -315,7 +397,6 @@ cv_status cv_verify_public(const char *dir, cv_progress_fn progress, void *progr
     cv__hex_grouped(st.chain.head, summary->head);
   }
   cv__buf_fini(&b);
-  cv__free(journal);
   cv__state_fini(&st);
   return s;
 }

@@ -52,6 +52,12 @@ static const char *const ENVELOPE_KEYS[] = {"actor", "data", "prev", "seq", "tim
 cv_status cv__event_next(struct cv__chain *c, struct cv__arena *a, const char *bytes, size_t len,
                          const char *file, uint32_t line, struct cv__event *ev,
                          struct cv_error *err) {
+  return cv__event_next_hashed(c, a, bytes, len, NULL, file, line, ev, err);
+}
+
+cv_status cv__event_next_hashed(struct cv__chain *c, struct cv__arena *a, const char *bytes,
+                                size_t len, const uint8_t *hash, const char *file, uint32_t line,
+                                struct cv__event *ev, struct cv_error *err) {
   /* Named in errors only; formatted here because errors are rare and cheap to
    * reach, while formatting it per event is not. */
 #define WHERE where_of(where, sizeof where, c)
@@ -108,7 +114,10 @@ cv_status cv__event_next(struct cv__chain *c, struct cv__arena *a, const char *b
   ev->actor = actor->u.str.s;
   ev->data = data;
   memcpy(ev->prev, c->head, CV__SHA256_LEN);
-  cv__sha256(bytes, len, ev->hash);
+  if (hash)
+    memcpy(ev->hash, hash, CV__SHA256_LEN);
+  else
+    cv__sha256(bytes, len, ev->hash);
   c->seq = ev->seq;
   memcpy(c->head, ev->hash, CV__SHA256_LEN);
   size_t tl = strlen(ev->time);

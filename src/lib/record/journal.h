@@ -49,6 +49,12 @@ cv_status cv__event_next(struct cv__chain *c, struct cv__arena *a, const char *b
                          const char *file, uint32_t line, struct cv__event *ev,
                          struct cv_error *err);
 
+/* The same, when the caller already holds SHA-256 of bytes (computed from
+ * these very bytes, e.g. by the reading thread); NULL means compute it. */
+cv_status cv__event_next_hashed(struct cv__chain *c, struct cv__arena *a, const char *bytes,
+                                size_t len, const uint8_t *hash, const char *file, uint32_t line,
+                                struct cv__event *ev, struct cv_error *err);
+
 /* True when s is a UTC time written YYYY-MM-DDTHH:MM:SSZ. */
 bool cv__time_valid(const char *s);
 

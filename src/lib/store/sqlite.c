@@ -217,3 +217,12 @@ void cv__store_rollback(struct cv__store *s) {
 }
 
 const char *cv__store_path(const struct cv__store *s) { return s->path; }
+
+uint64_t cv__store_events(struct cv__store *s) {
+  sqlite3_stmt *q;
+  uint64_t n = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT max(seq) FROM journal", -1, &q, NULL) != SQLITE_OK) return 0;
+  if (sqlite3_step(q) == SQLITE_ROW) n = (uint64_t)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return n;
+}

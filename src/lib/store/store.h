@@ -41,5 +41,7 @@ cv_status cv__store_commit(struct cv__store *s, struct cv_error *err);
 void cv__store_rollback(struct cv__store *s);
 
 const char *cv__store_path(const struct cv__store *s);
+/* The number of events in the store (for progress), 0 if unknown. */
+uint64_t cv__store_events(struct cv__store *s);
 
 #endif

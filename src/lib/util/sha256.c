@@ -70,17 +70,36 @@ static int have_shani(void) {
   return known;
 }
 
-static void sha256_shani(const uint8_t *p, size_t len, uint8_t out[CV__SHA256_LEN]) {
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  size_t full = len / 64;
-  blocks_shani(h, p, full);
+bool cv__sha256_accelerated(void) { return have_shani() != 0; }
+
+static void sha256_ni_update(uint32_t h[8], uint8_t buf[64], uint32_t *used, uint64_t *total,
+                             const void *data, size_t len) {
+  const uint8_t *p = data;
+  *total += len;
+  if (*used) {
+    size_t take = 64 - *used < len ? 64 - *used : len;
+    memcpy(buf + *used, p, take);
+    *used += (uint32_t)take;
+    p += take;
+    len -= take;
+    if (*used < 64) return;
+    blocks_shani(h, buf, 1);
+    *used = 0;
+  }
+  blocks_shani(h, p, len / 64);
+  p += len / 64 * 64;
+  len %= 64;
+  memcpy(buf, p, len);
+  *used = (uint32_t)len;
+}
+
+static void sha256_ni_final(uint32_t h[8], const uint8_t buf[64], uint32_t used, uint64_t total,
+                            uint8_t out[CV__SHA256_LEN]) {
   uint8_t tail[128] = {0};
-  size_t rest = len - full * 64;
-  memcpy(tail, p + full * 64, rest);
-  tail[rest] = 0x80;
-  size_t tlen = rest + 9 <= 64 ? 64 : 128;
-  uint64_t bits = (uint64_t)len * 8;
+  memcpy(tail, buf, used);
+  tail[used] = 0x80;
+  size_t tlen = used + 9 <= 64 ? 64 : 128;
+  uint64_t bits = total * 8;
   for (int i = 0; i < 8; i++) tail[tlen - 1 - (size_t)i] = (uint8_t)(bits >> (8 * i));
   blocks_shani(h, tail, tlen / 64);
   for (int i = 0; i < 8; i++) {
@@ -91,16 +110,33 @@ static void sha256_shani(const uint8_t *p, size_t len, uint8_t out[CV__SHA256_LE
   }
 }
 
-bool cv__sha256_accelerated(void) { return have_shani() != 0; }
+static const uint32_t SHA256_IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]) {
-  if (have_shani())
-    sha256_shani(data, len, out);
-  else
+  if (!have_shani()) {
     crypto_hash_sha256(out, data, len);
+    return;
+  }
+  uint32_t h[8];
+  uint8_t buf[64];
+  uint32_t used = 0;
+  uint64_t total = 0;
+  memcpy(h, SHA256_IV, sizeof h);
+  sha256_ni_update(h, buf, &used, &total, data, len);
+  sha256_ni_final(h, buf, used, total, out);
 }
 #else
 bool cv__sha256_accelerated(void) { return false; }
+/* Never called: the portable context is used whenever SHA-NI is absent. */
+static void sha256_ni_update(uint32_t h[8], uint8_t buf[64], uint32_t *used, uint64_t *total,
+                             const void *data, size_t len) {
+  (void)h; (void)buf; (void)used; (void)total; (void)data; (void)len;
+}
+static void sha256_ni_final(uint32_t h[8], const uint8_t buf[64], uint32_t used, uint64_t total,
+                            uint8_t out[CV__SHA256_LEN]) {
+  (void)h; (void)buf; (void)used; (void)total; (void)out;
+}
 
 void cv__sha256(const void *data, size_t len, uint8_t out[CV__SHA256_LEN]) {
   crypto_hash_sha256(out, data, len);
@@ -111,16 +147,55 @@ void cv__sha256_portable(const void *data, size_t len, uint8_t out[CV__SHA256_LE
   crypto_hash_sha256(out, data, len);
 }
 
+/* Incremental hashing: with SHA-NI our own state (eight words, a partial
+ * block and the length); otherwise libsodium's state in the same storage. */
+struct ni_state {
+  uint32_t h[8];
+  uint64_t total;
+  uint8_t buf[64];
+  uint32_t used;
+};
+struct ctx_layout {
+  uint32_t accelerated;
+  union {
+    struct ni_state ni;
+    crypto_hash_sha256_state lib;
+  } u;
+};
+_Static_assert(sizeof(struct ctx_layout) <= sizeof(struct cv__sha256_ctx), "sha256 context too small");
+
+static struct ctx_layout *layout(struct cv__sha256_ctx *c) { return (struct ctx_layout *)(void *)c->opaque; }
+
 void cv__sha256_init(struct cv__sha256_ctx *c) {
-  crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)c->opaque);
+  struct ctx_layout *l = layout(c);
+  l->accelerated = cv__sha256_accelerated();
+  if (!l->accelerated) {
+    crypto_hash_sha256_init(&l->u.lib);
+    return;
+  }
+  static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  memcpy(l->u.ni.h, iv, sizeof iv); /* FIPS 180-4 initial hash value */
+  l->u.ni.total = 0;
+  l->u.ni.used = 0;
 }
 
 void cv__sha256_update(struct cv__sha256_ctx *c, const void *data, size_t len) {
-  crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)c->opaque, data, len);
+  struct ctx_layout *l = layout(c);
+  if (!l->accelerated) {
+    crypto_hash_sha256_update(&l->u.lib, data, len);
+    return;
+  }
+  sha256_ni_update(&l->u.ni.h[0], l->u.ni.buf, &l->u.ni.used, &l->u.ni.total, data, len);
 }
 
 void cv__sha256_final(struct cv__sha256_ctx *c, uint8_t out[CV__SHA256_LEN]) {
-  crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)c->opaque, out);
+  struct ctx_layout *l = layout(c);
+  if (!l->accelerated) {
+    crypto_hash_sha256_final(&l->u.lib, out);
+    return;
+  }
+  sha256_ni_final(l->u.ni.h, l->u.ni.buf, l->u.ni.used, l->u.ni.total, out);
 }
 
 static const char HEX[] = "0123456789abcdef";
