@@ -4,9 +4,10 @@
 #   import   canvass import sheets (one durable transaction) of the rows
 #   rebuild  replaying the whole journal from the store (cv_election_open)
 #   verify   canvass verify of the exported public bundle
-# Two shapes: "realistic" (5 contests per sheet: 1,000,000 rows are 200,000
-# sheets) and "worst case" (1 contest per sheet: 1,000,000 rows are
-# 1,000,000 sheets, so 1.5 million journal events with the manifest).
+# Three shapes: "realistic" (5 contests per sheet: 1,000,000 rows are
+# 200,000 sheets); "one million events" (1 contest per sheet, sized so the
+# journal holds exactly 1,000,000 events); and "worst case" (1 contest per
+# sheet: 1,000,000 rows are 1,000,000 sheets, 1.5 million events in all).
 # Usage: bench/run.sh [OUT_DIR]   (needs about 3 GB of disk)
 set -eu
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,4 +38,5 @@ shape() { # name batches contests
 mkdir -p "$out"
 echo "canvass $("$canvass" --version | cut -d' ' -f2), $(date -u +%Y-%m-%d), $(nproc) cores"
 shape realistic 100000 5
+shape one-million-events 333333 1
 shape worst-case 500000 1

@@ -68,6 +68,16 @@ void cv_sheet_draft_free(cv_sheet_draft *d) {
   cv__free(d);
 }
 
+void cv__draft_reset(cv_sheet_draft *d) {
+  cv_election *e = d->e;
+  struct cv__arena arena = d->arena;
+  cv__arena_reset(&arena);
+  memset(d, 0, sizeof *d);
+  d->e = e;
+  d->arena = arena;
+  d->current = -1;
+}
+
 void cv__draft_position(cv_sheet_draft *d, const char *file, uint32_t line, uint32_t column) {
   d->at.file = file;
   d->at.line = line;

@@ -9,6 +9,9 @@
 
 #include "canvass/election.h"
 
+/* Empties a draft for the next sheet, keeping its memory (bulk imports). */
+void cv__draft_reset(cv_sheet_draft *d);
+
 /* Names the source of following values (file may be NULL). */
 void cv__draft_position(cv_sheet_draft *d, const char *file, uint32_t line, uint32_t column);
 

@@ -197,6 +197,8 @@ static void csv_field(struct cv__buf *out, const char *s) {
   cv__buf_addc(out, '"');
 }
 
+void cv__report_csv_field(struct cv__buf *out, const char *s) { csv_field(out, s); }
+
 void cv__report_csv_row(struct cv__buf *out, const char *const *fields, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (i) cv__buf_addc(out, ',');

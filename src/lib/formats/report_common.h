@@ -80,6 +80,8 @@ void cv__report_json_head(struct cv__jw *w, const struct cv__state *st);
 void cv__report_csv_section(struct cv__buf *out, const char *name);
 /* One record of n fields, quoted per RFC 4180 where needed, ended by CRLF.
  * A NULL field is written empty. */
+/* One CSV field, quoted per RFC 4180 when it holds a comma, quote, CR or LF. */
+void cv__report_csv_field(struct cv__buf *out, const char *s);
 void cv__report_csv_row(struct cv__buf *out, const char *const *fields, size_t n);
 
 /* ---- text tables ---- */

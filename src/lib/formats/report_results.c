@@ -369,23 +369,38 @@ static cv_status results_text(const struct cv__state *st, const struct cv_report
 /* The rows of one scope: one per choice, then the five counts. Numbers are
  * empty, never zero, when nothing in the scope is settled (or the contest is
  * not tabulated): x NULL or x->settled == 0. */
+/* The rows of one scope. The four leading fields are the same on every row,
+ * so they are quoted once; per-batch output runs to millions of rows. */
 static void csv_rows(struct cv__buf *out, const struct view *v, const char *scope,
                      const char *unit, const char *batch, const struct cv__tally *x, bool words) {
   const struct cv__contest *ct = v->ct;
-  char n[CV__NUM_LEN];
+  /* A fixed buffer: ids are at most 64 bytes and batch names 100, so even
+   * fully quoted the prefix stays far below its cap (max < cap: the buffer
+   * refuses, never reallocates). */
+  char prefix[1024];
+  struct cv__buf pb = {prefix, 0, sizeof prefix, sizeof prefix - 1, CV_OK};
+  const char *lead[4] = {ct->id, scope, unit, batch};
+  for (int k = 0; k < 4; k++) {
+    cv__report_csv_field(&pb, lead[k]);
+    cv__buf_addc(&pb, ',');
+  }
+  if (pb.status != CV_OK) {
+    out->status = CV_ELIMIT;
+    return;
+  }
   uint64_t c[5];
   if (x && x->settled == 0) x = NULL;
-  for (uint32_t i = 0; i < ct->n_choices; i++) {
-    snprintf(n, sizeof n, "%llu", x ? (unsigned long long)x->votes[i] : 0ull);
-    const char *word = words && x ? choice_word(v, i) : NULL;
-    const char *row[] = {ct->id, scope, unit, batch, ct->choices[i].id, x ? n : "", word};
-    cv__report_csv_row(out, row, 7);
-  }
   if (x) counts_of(x, c);
-  for (int k = 0; k < 5; k++) {
-    snprintf(n, sizeof n, "%llu", x ? (unsigned long long)c[k] : 0ull);
-    const char *row[] = {ct->id, scope, unit, batch, COUNT_KEYS[k], x ? n : "", ""};
-    cv__report_csv_row(out, row, 7);
+  for (uint32_t i = 0; i < ct->n_choices + 5; i++) {
+    bool choice = i < ct->n_choices;
+    cv__buf_add(out, prefix, pb.len);
+    cv__report_csv_field(out, choice ? ct->choices[i].id : COUNT_KEYS[i - ct->n_choices]);
+    cv__buf_addc(out, ',');
+    if (x) cv__buf_addu(out, choice ? x->votes[i] : c[i - ct->n_choices]);
+    cv__buf_addc(out, ',');
+    const char *word = choice && words && x ? choice_word(v, i) : NULL;
+    if (word) cv__report_csv_field(out, word);
+    cv__buf_add(out, "\r\n", 2);
   }
 }
 

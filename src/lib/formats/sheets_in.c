@@ -48,11 +48,12 @@ static cv_status set_at(cv_sheet_draft *d, const struct cv__csv_import *im, size
   return cv_sheet_draft_set(d, field, f->s, err);
 }
 
-static cv_status finish_sheet(cv_sheet_draft **d, uint64_t *count, struct cv_error *err) {
-  if (!*d) return CV_OK;
-  cv_status s = cv_sheet_draft_commit(*d, NULL, err);
-  cv_sheet_draft_free(*d);
-  *d = NULL;
+/* Records the sheet in progress (if any) and empties the draft for the next. */
+static cv_status finish_sheet(cv_sheet_draft *d, bool *open, uint64_t *count, struct cv_error *err) {
+  if (!*open) return CV_OK;
+  cv_status s = cv_sheet_draft_commit(d, NULL, err);
+  cv__draft_reset(d);
+  *open = false;
   if (s == CV_OK) (*count)++;
   return s;
 }
@@ -61,20 +62,22 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   struct cv__csv_import im;
   cv_status s = cv__csv_import_open(&im, path, SPEC, N_S, is_choice_column, e, err);
   cv_sheet_draft *d = NULL;
+  bool open = false; /* a sheet is being filled in d */
   uint64_t sheets = 0, rows = 0;
   char prev_ref[128] = "", prev_batch[128] = "";
   /* The sheet-level cells of a sheet's first row; later rows must repeat them. */
   char head[S_REKEY + 1][1024];
   memset(head, 0, sizeof head);
   if (s == CV_OK) s = cv__election_begin(e, err);
+  if (s == CV_OK) s = cv_sheet_draft_new(e, &d, err);
   bool more = s == CV_OK;
   while (s == CV_OK && more) {
     if ((s = cv__csv_import_row(&im, &more, err)) != CV_OK || !more) break;
     const char *ref = cv__csv_import_value(&im, S_SHEET), *batch = cv__csv_import_value(&im, S_BATCH);
-    bool same = d && ref[0] && strcmp(ref, prev_ref) == 0 && strcmp(batch, prev_batch) == 0;
+    bool same = open && ref[0] && strcmp(ref, prev_ref) == 0 && strcmp(batch, prev_batch) == 0;
     if (!same) {
-      if ((s = finish_sheet(&d, &sheets, err)) != CV_OK) break;
-      if ((s = cv_sheet_draft_new(e, &d, err)) != CV_OK) break;
+      if ((s = finish_sheet(d, &open, &sheets, err)) != CV_OK) break;
+      open = true;
       for (size_t k = S_SHEET; k <= S_REKEY && s == CV_OK; k++)
         if (im.col[k] >= 0) {
           s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
@@ -119,7 +122,7 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
     rows++;
     cv__import_progress(e, &im, rows, false);
   }
-  if (s == CV_OK) s = finish_sheet(&d, &sheets, err);
+  if (s == CV_OK) s = finish_sheet(d, &open, &sheets, err);
   cv_sheet_draft_free(d);
   if (s == CV_OK && sheets == 0) s = cv__fail(err, CV_EINVAL, path, 2, 1, NULL, "the file has no sheets");
   if (s == CV_OK) s = cv__election_commit(e, err);
