@@ -137,11 +137,16 @@ int cmd_demo(int argc, char **argv) {
   struct timespec t1;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  /* Name the binary as it can be run from anywhere: it is usually not on
+   * the PATH right after `make demo`. */
+  char self[4096] = "canvass";
+  ssize_t len_self = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len_self > 0) self[len_self] = '\0';
   printf("\nThe demo took %.2f s. Explore it:\n"
          "  cd %s\n"
-         "  canvass status            (the store is example-county.canvass)\n"
-         "  canvass results --by polling-place\n"
-         "  canvass verify public\n",
-         secs, dir);
+         "  %s status            (the store is example-county.canvass)\n"
+         "  %s results --by polling-place\n"
+         "  %s verify public\n",
+         secs, dir, self, self, self);
   return 0;
 }
