@@ -2,7 +2,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "election/election.h"
@@ -319,11 +318,6 @@ static cv_status section_count(const struct value *v, const struct section *sec,
   return cv__parse_count(t ? t : "", p->file, p->line, p->column, name, out, err);
 }
 
-static int cmp_choice_ids(const void *a, const void *b) {
-  const struct cv__choice *const *x = a, *const *y = b;
-  return strcmp((*x)->id, (*y)->id);
-}
-
 cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_error *err) {
   if (d->committed) return cv__failf(err, CV_EUSAGE, "the sheet was already recorded");
   const struct cv__definition *def = defn(d);
@@ -356,7 +350,6 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
   cv__jw_key(&w, "contests");
   cv__jw_arr(&w);
   cv_status s = CV_OK;
-  const struct cv__choice *sorted[CV__MAX_CHOICES];
   for (uint32_t i = 0; i < d->n_sections && s == CV_OK; i++) {
     const struct section *sec = &d->sections[i];
     const struct cv__contest *ct = &def->contests[sec->contest];
@@ -379,13 +372,11 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
     cv__jw_uint(&w, counts[3]);
     cv__jw_key(&w, "votes");
     cv__jw_obj(&w);
-    for (uint32_t k = 0; k < ct->n_choices; k++) sorted[k] = &ct->choices[k];
-    qsort(sorted, ct->n_choices, sizeof sorted[0], cmp_choice_ids);
-    for (uint32_t k = 0; k < ct->n_choices && s == CV_OK; k++) {
-      uint32_t chi = (uint32_t)(sorted[k] - ct->choices);
+    for (uint32_t k = 0; k < ct->n_choices && s == CV_OK; k++) { /* canonical: ids in byte order */
+      uint32_t chi = ct->by_id[k];
       uint64_t n;
-      s = section_count(&sec->values[N_COUNTS + chi], sec, ct->id, sorted[k]->id, &n, err);
-      cv__jw_key(&w, sorted[k]->id);
+      s = section_count(&sec->values[N_COUNTS + chi], sec, ct->id, ct->choices[chi].id, &n, err);
+      cv__jw_key(&w, ct->choices[chi].id);
       cv__jw_uint(&w, n);
     }
     cv__jw_obj_end(&w);
