@@ -19,7 +19,9 @@ static const char HELP[] =
     "each field in the order of the paper sheet. Prints the sheet number and\n"
     "the batch's agreement status.\n";
 
-static int prompt(cv_sheet_draft *d) {
+/* Asks for each missing field in paper order; the batch answered goes to
+ * batch (for the status line printed after recording). */
+static int prompt(cv_sheet_draft *d, char *batch, size_t batch_len) {
   const char *field, *label;
   char line[1100];
   struct cv_error err = {0};
@@ -31,6 +33,7 @@ static int prompt(cv_sheet_draft *d) {
       return 65;
     }
     line[strcspn(line, "\r\n")] = '\0';
+    if (strcmp(field, "batch") == 0) snprintf(batch, batch_len, "%s", line);
     memset(&err, 0, sizeof err);
     if (cv_sheet_draft_set(d, field, line, &err) != CV_OK) {
       char msg[800];
@@ -116,14 +119,16 @@ int cmd_enter(int argc, char **argv) {
     given++;
     if (cv_sheet_draft_set(d, field, value, &err) != CV_OK) rc = cli_fail(&err);
   }
-  if (!rc && (force_prompt || (given == 0 && isatty(0)))) rc = prompt(d);
+  char prompted_batch[1100] = "";
+  if (!rc && (force_prompt || (given == 0 && isatty(0))))
+    rc = prompt(d, prompted_batch, sizeof prompted_batch);
   uint64_t seq = 0;
   if (!rc && cv_sheet_draft_commit(d, &seq, &err) != CV_OK) rc = cli_fail(&err);
   if (!rc) {
     char head[80];
     cv_election_head(e, head, NULL);
     printf("recorded sheet %llu\n", (unsigned long long)seq);
-    const char *batch = NULL;
+    const char *batch = prompted_batch[0] ? prompted_batch : NULL;
     for (int i = 1; i + 1 < argc; i++)
       if (strcmp(argv[i], "--batch") == 0) batch = argv[i + 1];
     char *summary = NULL;
