@@ -101,6 +101,10 @@ static cv_status fail_at(const struct pos *p, struct cv_error *err, cv_status co
 
 static const struct cv__definition *defn(const cv_sheet_draft *d) { return &d->e->st.def; }
 
+/* Field names are compared per value on bulk imports: the first byte
+ * settles most comparisons without a call. */
+static bool eq(const char *a, const char *b) { return a[0] == b[0] && strcmp(a, b) == 0; }
+
 static cv_status find_section(cv_sheet_draft *d, const char *contest, bool create, int32_t *out,
                               struct cv_error *err) {
   uint32_t ci;
@@ -138,11 +142,17 @@ static cv_status find_section(cv_sheet_draft *d, const char *contest, bool creat
   return CV_OK;
 }
 
-static cv_status set_value(cv_sheet_draft *d, struct value *v, const char *field, const char *value,
-                           struct cv_error *err) {
-  if (v->text)
-    return fail_at(&d->at, err, CV_EINVAL, field, "given twice (first as \"%.40s\")", v->text);
-  if (strlen(value) > 1000) return fail_at(&d->at, err, CV_ELIMIT, field, "longer than 1000 bytes");
+/* Stores value in v. The field is named prefix.field in errors (prefix may be
+ * NULL); the name is only formatted when there is an error to report. */
+static cv_status set_value(cv_sheet_draft *d, struct value *v, const char *prefix, const char *field,
+                           const char *value, struct cv_error *err) {
+  if (v->text || strlen(value) > 1000) {
+    char name[160];
+    snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", field);
+    if (v->text)
+      return fail_at(&d->at, err, CV_EINVAL, name, "given twice (first as \"%.40s\")", v->text);
+    return fail_at(&d->at, err, CV_ELIMIT, name, "longer than 1000 bytes");
+  }
   if (!(v->text = cv__arena_strdup(&d->arena, value))) return cv__failf(err, CV_ENOMEM, "out of memory");
   v->at = d->at;
   return CV_OK;
@@ -172,13 +182,13 @@ static cv_status set_count(cv_sheet_draft *d, int32_t si, const char *field, con
                            struct cv_error *err) {
   struct section *sec = &d->sections[si];
   const struct cv__contest *ct = &defn(d)->contests[sec->contest];
-  char name[160];
-  snprintf(name, sizeof name, "%s.%s", ct->id, field);
   for (int i = 0; i < N_COUNTS; i++)
-    if (strcmp(field, COUNT_FIELDS[i]) == 0) return set_value(d, &sec->values[i], name, value, err);
+    if (eq(field, COUNT_FIELDS[i])) return set_value(d, &sec->values[i], ct->id, field, value, err);
   uint32_t chi;
   if (cv__strmap_get(&ct->choice_index, field, &chi))
-    return set_value(d, &sec->values[N_COUNTS + chi], name, value, err);
+    return set_value(d, &sec->values[N_COUNTS + chi], ct->id, field, value, err);
+  char name[160];
+  snprintf(name, sizeof name, "%s.%s", ct->id, field);
   return fail_at(&d->at, err, CV_EINVAL, name,
                  "contest \"%s\" has no choice \"%.64s\" (and it is not one of ballots, blank, invalid, undervotes, overvotes)",
                  ct->id, field);
@@ -186,7 +196,7 @@ static cv_status set_count(cv_sheet_draft *d, int32_t si, const char *field, con
 
 static bool section_has(const cv_sheet_draft *d, int32_t si, const char *field) {
   for (int i = 0; i < N_COUNTS; i++)
-    if (strcmp(field, COUNT_FIELDS[i]) == 0) return true;
+    if (eq(field, COUNT_FIELDS[i])) return true;
   uint32_t chi;
   return cv__strmap_get(&defn(d)->contests[d->sections[si].contest].choice_index, field, &chi);
 }
@@ -207,10 +217,10 @@ cv_status cv_sheet_draft_set(cv_sheet_draft *d, const char *field, const char *v
         p = semi + 1;
       }
     }
-    return set_value(d, &d->head[i], field, value, err);
+    return set_value(d, &d->head[i], NULL, field, value, err);
   }
-  if (strcmp(field, "member") == 0) return add_member(d, value, strlen(value), err);
-  if (strcmp(field, "contest") == 0) return find_section(d, value, true, &d->current, err);
+  if (eq(field, "member")) return add_member(d, value, strlen(value), err);
+  if (eq(field, "contest")) return find_section(d, value, true, &d->current, err);
   /* A field of the current section, even when the choice id has a dot. */
   if (d->current >= 0 && section_has(d, d->current, field)) return set_count(d, d->current, field, value, err);
   /* "contest.field": ids may hold dots, so try each dot as the separator. */
@@ -280,7 +290,7 @@ bool cv_sheet_draft_next(cv_sheet_draft *d, const char **field, const char **lab
 static const struct pos *locate(const cv_sheet_draft *d, const char *field) {
   if (strncmp(field, "data.", 5) == 0) field += 5;
   for (int i = 0; i < N_HEAD; i++)
-    if (strcmp(field, HEAD_FIELDS[i]) == 0 && d->head[i].text) return &d->head[i].at;
+    if (eq(field, HEAD_FIELDS[i]) && d->head[i].text) return &d->head[i].at;
   unsigned long k;
   char rest[64];
   if (sscanf(field, "contests[%lu].%63s", &k, rest) == 2 && k < d->n_sections) {

@@ -63,6 +63,18 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   cv_status s = cv__csv_import_open(&im, path, SPEC, N_S, is_choice_column, e, err);
   cv_sheet_draft *d = NULL;
   bool open = false; /* a sheet is being filled in d */
+  /* Choice columns by header, trimmed once: NULL for the fixed columns. */
+  char(*ids)[128] = s == CV_OK ? cv__calloc(im.n_header, sizeof *ids) : NULL;
+  if (s == CV_OK && !ids) s = cv__failf(err, CV_ENOMEM, "out of memory");
+  for (size_t c = 0; s == CV_OK && c < im.n_header; c++) {
+    bool is_spec = false;
+    for (size_t k = 0; k < N_S; k++) is_spec = is_spec || im.col[k] == (int)c;
+    const struct cv__csv_field *h = &im.header[c];
+    size_t hn = h->len, off = 0;
+    while (off < hn && (h->s[off] == ' ' || h->s[off] == '\t')) off++;
+    while (hn > off && (h->s[hn - 1] == ' ' || h->s[hn - 1] == '\t')) hn--;
+    if (!is_spec) snprintf(ids[c], sizeof ids[c], "%.*s", (int)(hn - off), h->s + off);
+  }
   uint64_t sheets = 0, rows = 0;
   char prev_ref[128] = "", prev_batch[128] = "";
   /* The sheet-level cells of a sheet's first row; later rows must repeat them. */
@@ -102,15 +114,9 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
     const char *contest = cv__csv_import_value(&im, S_CONTEST);
     bool known = cv__state_contest(&e->st, contest, &ci);
     for (size_t c = 0; c < im.n_header && s == CV_OK && known; c++) {
-      bool is_spec = false;
-      for (size_t k = 0; k < N_S; k++) is_spec = is_spec || im.col[k] == (int)c;
-      if (is_spec) continue;
-      const struct cv__csv_field *h = &im.header[c], *f = &im.csv.fields[c];
-      char id[128];
-      size_t hn = h->len, off = 0;
-      while (off < hn && (h->s[off] == ' ' || h->s[off] == '\t')) off++;
-      while (hn > off && (h->s[hn - 1] == ' ' || h->s[hn - 1] == '\t')) hn--;
-      snprintf(id, sizeof id, "%.*s", (int)(hn - off), h->s + off);
+      const char *id = ids[c];
+      if (!id[0]) continue;
+      const struct cv__csv_field *f = &im.csv.fields[c];
       uint32_t chi;
       if (cv__strmap_get(&e->st.def.contests[ci].choice_index, id, &chi)) {
         s = set_at(d, &im, c, id, err);
@@ -124,6 +130,7 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   }
   if (s == CV_OK) s = finish_sheet(d, &open, &sheets, err);
   cv_sheet_draft_free(d);
+  cv__free(ids);
   if (s == CV_OK && sheets == 0) s = cv__fail(err, CV_EINVAL, path, 2, 1, NULL, "the file has no sheets");
   if (s == CV_OK) s = cv__election_commit(e, err);
   else cv__election_abandon(e);
