@@ -22,6 +22,7 @@ struct cv__store {
 };
 
 static const char SCHEMA[] =
+    "PRAGMA page_size = 65536;"
     "PRAGMA application_id = 1668707187;"
     "PRAGMA user_version = 1;"
     "CREATE TABLE journal ("
