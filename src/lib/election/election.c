@@ -152,9 +152,11 @@ static cv_status rebuild(cv_election *e, struct cv_error *err) {
   struct store_reader sr = {e->store, cv__store_path(e->store)};
   struct cv__replay r;
   cv__replay_init(&r, &e->st, sr.path);
+  /* Ask the store for its size before the reading thread takes the connection. */
+  uint64_t events = e->progress ? cv__store_events(e->store) : 0;
   struct cv__pipe *p;
   cv_status s = cv__pipe_start(&p, read_store, &sr, err);
-  if (s == CV_OK) s = cv__replay_pipe(&r, p, e->progress, e->progress_ud, cv__store_events(e->store), false, err);
+  if (s == CV_OK) s = cv__replay_pipe(&r, p, e->progress, e->progress_ud, events, false, err);
   cv__replay_fini(&r);
   if (s == CV_OK && !e->st.defined)
     s = cv__fail(err, CV_ESTORE, sr.path, 0, 0, NULL, "the journal is empty");
