@@ -7,30 +7,24 @@
 #include "tabulate/outcome.h"
 
 static const struct {
-  const char *code, *name, *title;
+  const char *code, *name;
 } CODES[] = {
-    {"E101", "contest-identity", "the contest identity does not hold on a sheet"},
-    {"E102", "contest-not-on-ballot-style", "a sheet counts a contest not on the batch's ballot style"},
-    {"E103", "batch-not-counted", "a batch in the manifest has not been counted"},
-    {"E104", "waiting-for-agreement", "fewer than K teams have counted a batch"},
-    {"E105", "disputed", "counts of a batch disagree"},
-    {"E106", "tie-needs-lot", "a tie for a seat must be decided by lot"},
-    {"E107", "write-in-would-win", "a write-in slot would take a seat: its names must be counted"},
-    {"W201", "manifest-mismatch", "ballots counted differ from the ballot manifest"},
-    {"W202", "accounting-identity", "received is not issued + spoiled + unused"},
-    {"W203", "pollbook-mismatch", "ballots issued differ from pollbook signatures"},
-    {"W204", "counted-vs-issued", "ballots counted differ from ballots issued"},
-    {"W205", "invalid-share", "the share of invalid ballots reaches the threshold"},
-    {"W206", "blank-share", "the share of blank ballots reaches the threshold"},
-    {"W207", "rekey-mismatch", "a re-keying differs from the sheet it keys again"},
-    {"W208", "accounting-missing", "no ballot accounting for a polling place"},
+    {"E101", "contest-identity"},
+    {"E102", "contest-not-on-ballot-style"},
+    {"E103", "batch-not-counted"},
+    {"E104", "waiting-for-agreement"},
+    {"E105", "disputed"},
+    {"E106", "tie-needs-lot"},
+    {"E107", "write-in-would-win"},
+    {"W201", "manifest-mismatch"},
+    {"W202", "accounting-identity"},
+    {"W203", "pollbook-mismatch"},
+    {"W204", "counted-vs-issued"},
+    {"W205", "invalid-share"},
+    {"W206", "blank-share"},
+    {"W207", "rekey-mismatch"},
+    {"W208", "accounting-missing"},
 };
-
-const char *cv__finding_title(const char *code) {
-  for (size_t i = 0; i < sizeof CODES / sizeof CODES[0]; i++)
-    if (strcmp(CODES[i].code, code) == 0) return CODES[i].title;
-  return "";
-}
 
 struct emit {
   const struct cv__state *st;

@@ -51,7 +51,4 @@ struct cv__place_count {
 void cv__place_counts(const struct cv__state *st, struct cv__place_count *per_unit,
                       uint64_t by_status[5]);
 
-/* Short description of a code ("contest identity does not hold"). */
-const char *cv__finding_title(const char *code);
-
 #endif

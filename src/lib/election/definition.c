@@ -480,15 +480,6 @@ void cv__definition_fini(struct cv__definition *d) {
   memset(d, 0, sizeof *d);
 }
 
-bool cv__unit_has_contest(const struct cv__definition *d, uint32_t u, uint32_t ci) {
-  int32_t st = d->units[u].style;
-  if (st < 0) return false;
-  const struct cv__style *s = &d->styles[st];
-  for (uint32_t i = 0; i < s->n_contests; i++)
-    if (s->contests[i] == ci) return true;
-  return false;
-}
-
 bool cv__unit_within(const struct cv__definition *d, uint32_t u, uint32_t ancestor) {
   int32_t p = (int32_t)u;
   for (uint32_t steps = 0; p >= 0 && steps <= d->n_units; steps++) {

@@ -106,8 +106,6 @@ const char *cv__contest_type_name(enum cv__contest_type t);
 const char *cv__unit_type_name(enum cv__unit_type t);
 /* The passing rule as the definition spells it ("two_thirds"). */
 const char *cv__passing_name(enum cv__passing p);
-/* True when contest index ci is on the ballot style of polling place unit u. */
-bool cv__unit_has_contest(const struct cv__definition *d, uint32_t u, uint32_t ci);
 /* True when unit u lies within (or is) unit ancestor. */
 bool cv__unit_within(const struct cv__definition *d, uint32_t u, uint32_t ancestor);
 

@@ -2,7 +2,7 @@
  *
  * Everything allocated from an arena is freed at once by cv__arena_fini.
  * Allocations are 8-byte aligned. An arena has a total cap; beyond it
- * allocation returns NULL and cv__arena_failed() tells ENOMEM from ELIMIT. */
+ * allocation returns NULL and a->failure tells ENOMEM from ELIMIT. */
 #ifndef CV_UTIL_ARENA_H
 #define CV_UTIL_ARENA_H
 

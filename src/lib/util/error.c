@@ -49,15 +49,6 @@ cv_status cv__failf(struct cv_error *err, cv_status code, const char *fmt, ...) 
   return s;
 }
 
-bool cv__error_set(const struct cv_error *err) {
-  return err && err->code != CV_OK;
-}
-
-void cv__error_file(struct cv_error *err, const char *file) {
-  if (err && err->code != CV_OK && err->file[0] == '\0' && file)
-    copy_str(err->file, sizeof err->file, file);
-}
-
 void cv_error_clear(struct cv_error *err) {
   if (err) memset(err, 0, sizeof *err);
 }

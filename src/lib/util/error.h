@@ -22,11 +22,4 @@ cv_status cv__failf(struct cv_error *err, cv_status code, const char *fmt, ...)
 #endif
     ;
 
-/* True when err holds an error already. */
-bool cv__error_set(const struct cv_error *err);
-
-/* Sets err->file when it is still empty (for errors raised below a layer that
- * knows the file name). */
-void cv__error_file(struct cv_error *err, const char *file);
-
 #endif
