@@ -32,6 +32,12 @@ static int prompt(cv_sheet_draft *d, char *batch, size_t batch_len) {
       fprintf(stderr, "\ncanvass: input ended before the sheet was complete; nothing recorded\n");
       return 65;
     }
+    /* A line that did not fit is refused whole, never split into the next answer. */
+    if (!strchr(line, '\n') && !feof(stdin)) {
+      fprintf(stderr, "  %s: the answer is longer than %zu bytes; nothing recorded\n", field,
+              sizeof line - 2);
+      return 65;
+    }
     line[strcspn(line, "\r\n")] = '\0';
     if (strcmp(field, "batch") == 0) snprintf(batch, batch_len, "%s", line);
     memset(&err, 0, sizeof err);

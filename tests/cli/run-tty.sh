@@ -17,6 +17,13 @@ check "prompted entry exits 0" '[ $? -eq 0 ]'
 check "asks in paper order" 'tr -d "\r" < tty.txt | grep -q "batch: team: team members (A; B): paper sheet number: Mayor - ballots counted: "'
 check "records the sheet" 'grep -q "recorded sheet 6" tty.txt'
 check "prints the batch status" 'grep -q "batch p3-a, mayor: waiting for another team" tty.txt'
+# An answer longer than a line holds is refused, never split into the next
+# field's answer; nothing is recorded.
+long=$(head -c 1500 /dev/zero | tr '\0' 7)
+before=$("$canvass" status | grep -o "([0-9,]* events)")
+printf "p1-a\nB\nBo Berg\nB-1\n$long\n1\n1\n" | script -qec "'$canvass' enter" /dev/null > long.txt 2>&1
+check "over-long answer refused" '[ $? -ne 0 ] && grep -q "longer than" long.txt'
+check "over-long answer records nothing" '[ "$("$canvass" status | grep -o "([0-9,]* events)")" = "$before" ]'
 "$canvass" enter < /dev/null > notty.txt 2>&1
 check "no terminal, no flags: refuses" '[ $? -eq 65 ] && grep -q "batch: missing" notty.txt'
 echo "tty: $pass passed, $fail failed"
