@@ -40,7 +40,7 @@ int cmd_accounting(int argc, char **argv) {
   } else {
     /* Every field is passed, given or not, so a missing one is reported. */
     const char *values[7];
-    for (int i = 0; i < 7; i++) values[i] = v[i] ? v[i] : (i == 6 ? "" : "");
+    for (int i = 0; i < 7; i++) values[i] = v[i] ? v[i] : "";
     s = cv_record_accounting(e, fields, values, 7, &err);
   }
   if (s != CV_OK) rc = cli_fail(&err);

@@ -10,7 +10,7 @@ pass=0; fail=0
 for script in "$cases"/*.sh; do
   name=$(basename "$script" .sh)
   work="$out/$name"; mkdir -p "$work"
-  (cd "$work" && CANVASS="$canvass" DATA="$data" CANVASS_NOW=2026-11-03T20:00:00Z \
+  (cd "$work" && CANVASS="$canvass" DATA="$data" LIB="$(cd "$cases/.." && pwd)/lib.sh" CANVASS_NOW=2026-11-03T20:00:00Z \
      CANVASS_ACTOR=clerk CANVASS_STORE= sh "$script") > "$out/$name.actual" 2>&1
   if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$out/$name.actual" "$cases/$name.out"; fi
   if cmp -s "$out/$name.actual" "$cases/$name.out"; then

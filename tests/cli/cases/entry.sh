@@ -1,7 +1,7 @@
 # Entering sheets: prompts field by field, a JSON sheet, a re-keying that
 # differs, an inconsistent sheet (E101), and a coordinator's resolution.
 cp "$DATA"/good/* .
-run() { echo "\$ canvass $*"; "$CANVASS" "$@"; echo "[exit $?]"; }
+. "$LIB"
 run init tv.canvass --definition definition.json
 run import manifest manifest.csv
 echo '$ canvass enter --prompt  (answers piped in)'

@@ -1,6 +1,6 @@
 # A tie for the seat is reported, blocks certification, and only a lot from a
 # public seed settles it; the draw can be re-done with sha256sum.
-run() { echo "\$ canvass $*"; "$CANVASS" "$@"; echo "[exit $?]"; }
+. "$LIB"
 cat > def.json <<'JSON'
 {"canvass_definition": 1,
  "election": {"id": "tie", "name": "Tie Town", "date": "2026-11-03"},

@@ -1,7 +1,7 @@
 # The whole workflow on the Testville data: two teams, a dispute settled by a
 # third count entered with flags, accounting with a warning, certification.
 cp "$DATA"/good/* .
-run() { echo "\$ canvass $*"; "$CANVASS" "$@"; echo "[exit $?]"; }
+. "$LIB"
 run init tv.canvass --definition definition.json
 run import manifest manifest.csv
 run import sheets sheets-a.csv

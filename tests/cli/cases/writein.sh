@@ -1,6 +1,6 @@
 # Ids with dots are entered by every route, and a write-in slot that would
 # win blocks certification (E107): its names must be counted one by one.
-run() { echo "\$ canvass $*"; "$CANVASS" "$@"; echo "[exit $?]"; }
+. "$LIB"
 cat > def.json <<'JSON'
 {"canvass_definition": 1,
  "election": {"id": "wi", "name": "Write-in Town", "date": "2028-02-29"},
