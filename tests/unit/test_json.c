@@ -474,6 +474,80 @@ static const char RT_CANON[] =
     "{\"B\":0,\"a\":\"h\xc3\xa9/\\\"\\\\\\u0001\\t\x7f\",\"e\":[],\"m\":{},"
     "\"z\":[1,-2,{\"x\":false,\"y\":null}],\"\xc3\xa9\":true}";
 
+/* Canonical parsing cuts strings out of one copy of the text, and the
+ * writer copies plain strings whole: both fast paths must agree with the
+ * escaping ones at every length around the 8-byte scan, and the parsed tree
+ * must not depend on the caller's buffer afterwards. */
+static void test_string_fast_paths(void **state) {
+  (void)state;
+  for (size_t n = 0; n <= 20; n++) {
+    for (int kind = 0; kind < 3; kind++) {
+      /* kind 0: plain; 1: a quote at the end (escaped); 2: "e" with acute accent (2 bytes) at the end */
+      char raw[40];
+      size_t rn = 0;
+      for (size_t i = 0; i < n; i++) raw[rn++] = (char)('a' + (char)(i % 26));
+      if (kind == 1) raw[rn++] = '"';
+      if (kind == 2) {
+        raw[rn++] = (char)0xc3;
+        raw[rn++] = (char)0xa9;
+      }
+      raw[rn] = '\0';
+      /* The expected text, escaped by hand: only '"' needs it here. */
+      char lit[48];
+      size_t ln = 0;
+      lit[ln++] = '"';
+      for (size_t i = 0; i < rn; i++) {
+        if (raw[i] == '"') lit[ln++] = '\\';
+        lit[ln++] = raw[i];
+      }
+      lit[ln++] = '"';
+      lit[ln] = '\0';
+      char want[128];
+      snprintf(want, sizeof want, "{%s:[%s,%s]}", lit, lit, lit);
+
+      struct cv__buf b;
+      cv__buf_init(&b, 0);
+      struct cv__jw w;
+      cv__jw_init(&w, &b, 0);
+      cv__jw_obj(&w);
+      cv__jw_key(&w, raw);
+      cv__jw_arr(&w);
+      cv__jw_str(&w, raw);
+      cv__jw_strn(&w, raw, rn);
+      cv__jw_arr_end(&w);
+      cv__jw_obj_end(&w);
+      assert_int_equal(w.status, CV_OK);
+      assert_string_equal(b.data, want);
+
+      char *text = strdup(want);
+      size_t tn = strlen(text);
+      struct cv__jval *v = NULL;
+      assert_int_equal(cv__json_parse(&arena, text, tn, CV__JSON_CANONICAL, NULL, NULL, &v, NULL), CV_OK);
+      memset(text, 'x', tn); /* the tree must own its strings */
+      free(text);
+      assert_int_equal(v->u.obj.n, 1);
+      const struct cv__jmember *m0 = &v->u.obj.members[0];
+      assert_int_equal(m0->key_len, rn);
+      assert_memory_equal(m0->key, raw, rn + 1);
+      assert_int_equal(m0->val->u.arr.n, 2);
+      for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(m0->val->u.arr.items[k]->u.str.len, rn);
+        assert_memory_equal(m0->val->u.arr.items[k]->u.str.s, raw, rn + 1);
+      }
+      cv__buf_fini(&b);
+    }
+  }
+  /* A key that is not valid UTF-8 is misuse on both paths. */
+  struct cv__buf b;
+  cv__buf_init(&b, 0);
+  struct cv__jw w;
+  cv__jw_init(&w, &b, 0);
+  cv__jw_obj(&w);
+  cv__jw_key(&w, "ab\xff");
+  assert_int_equal(w.status, CV_EINTERNAL);
+  cv__buf_fini(&b);
+}
+
 static void test_roundtrip(void **state) {
   (void)state;
   struct cv__jval *v = NULL, *v2 = NULL;
@@ -1022,6 +1096,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_values_and_positions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_canonical_accepts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_string_fast_paths, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pretty, setup, teardown),
       cmocka_unit_test_setup_teardown(test_writer_calls, setup, teardown),
       cmocka_unit_test_setup_teardown(test_jw_misuse, setup, teardown),

@@ -10,6 +10,7 @@
 #include "util/json.h"
 
 #define N_COUNTS 5
+_Static_assert(N_COUNTS == CV__DRAFT_SLOT_CHOICE0, "slot numbering follows COUNT_FIELDS");
 static const char *const COUNT_FIELDS[N_COUNTS] = {"ballots", "blank", "invalid", "undervotes",
                                                    "overvotes"};
 static const char *const COUNT_LABELS[N_COUNTS] = {"ballots counted", "blank ballots",
@@ -241,6 +242,16 @@ cv_status cv_sheet_draft_set(cv_sheet_draft *d, const char *field, const char *v
     return fail_at(&d->at, err, CV_EINVAL, field,
                    "unknown field, or a count given before any contest (give the contest first)");
   return set_count(d, d->current, field, value, err);
+}
+
+cv_status cv__draft_set_slot(cv_sheet_draft *d, uint32_t slot, const char *value, struct cv_error *err) {
+  if (d->committed) return cv__failf(err, CV_EUSAGE, "the sheet was already recorded");
+  if (d->current < 0) return cv__failf(err, CV_EUSAGE, "a count given before any contest");
+  struct section *sec = &d->sections[d->current];
+  const struct cv__contest *ct = &defn(d)->contests[sec->contest];
+  if (slot >= N_COUNTS + ct->n_choices) return cv__failf(err, CV_EUSAGE, "no such field");
+  const char *field = slot < N_COUNTS ? COUNT_FIELDS[slot] : ct->choices[slot - N_COUNTS].id;
+  return set_value(d, &sec->values[slot], ct->id, field, value, err);
 }
 
 bool cv_sheet_draft_next(cv_sheet_draft *d, const char **field, const char **label) {

@@ -15,4 +15,12 @@ void cv__draft_reset(cv_sheet_draft *d);
 /* Names the source of following values (file may be NULL). */
 void cv__draft_position(cv_sheet_draft *d, const char *file, uint32_t line, uint32_t column);
 
+/* Bulk importers resolve a column to a field of the current contest once
+ * (by header) instead of by name per value. Slots 0-4 are ballots, blank,
+ * invalid, undervotes and overvotes; slot 5 + i is choice i of the current
+ * section's contest. The value goes through the same checks as
+ * cv_sheet_draft_set. */
+enum { CV__DRAFT_SLOT_CHOICE0 = 5 };
+cv_status cv__draft_set_slot(cv_sheet_draft *d, uint32_t slot, const char *value, struct cv_error *err);
+
 #endif

@@ -48,6 +48,21 @@ static cv_status set_at(cv_sheet_draft *d, const struct cv__csv_import *im, size
   return cv_sheet_draft_set(d, field, f->s, err);
 }
 
+/* Copies a cell, cut to fit (longer cells are refused by the draft anyway). */
+static void copy_cell(char *dst, size_t cap, const char *src) {
+  size_t n = strlen(src);
+  if (n >= cap) n = cap - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+static cv_status set_slot(cv_sheet_draft *d, const struct cv__csv_import *im, size_t col, uint32_t slot,
+                          struct cv_error *err) {
+  const struct cv__csv_field *f = &im->csv.fields[col];
+  cv__draft_position(d, im->path, f->line, f->column);
+  return cv__draft_set_slot(d, slot, f->s, err);
+}
+
 /* Records the sheet in progress (if any) and empties the draft for the next. */
 static cv_status finish_sheet(cv_sheet_draft *d, bool *open, uint64_t *count, struct cv_error *err) {
   if (!*open) return CV_OK;
@@ -66,6 +81,11 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   /* Choice columns by header, trimmed once: NULL for the fixed columns. */
   char(*ids)[128] = s == CV_OK ? cv__calloc(im.n_header, sizeof *ids) : NULL;
   if (s == CV_OK && !ids) s = cv__failf(err, CV_ENOMEM, "out of memory");
+  /* slot[c * n_header + col]: the draft slot column col fills for contest c,
+   * or -1 when contest c has no such choice; resolved once, not per row. */
+  uint32_t n_contests = e->st.def.n_contests;
+  int32_t *slot = s == CV_OK ? cv__calloc((size_t)n_contests * im.n_header + 1, sizeof *slot) : NULL;
+  if (s == CV_OK && !slot) s = cv__failf(err, CV_ENOMEM, "out of memory");
   for (size_t c = 0; s == CV_OK && c < im.n_header; c++) {
     bool is_spec = false;
     for (size_t k = 0; k < N_S; k++) is_spec = is_spec || im.col[k] == (int)c;
@@ -74,6 +94,11 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
     while (off < hn && (h->s[off] == ' ' || h->s[off] == '\t')) off++;
     while (hn > off && (h->s[hn - 1] == ' ' || h->s[hn - 1] == '\t')) hn--;
     if (!is_spec) snprintf(ids[c], sizeof ids[c], "%.*s", (int)(hn - off), h->s + off);
+    for (uint32_t ci = 0; ci < n_contests; ci++) {
+      uint32_t chi;
+      bool has = ids[c][0] && cv__strmap_get(&e->st.def.contests[ci].choice_index, ids[c], &chi);
+      slot[(size_t)ci * im.n_header + c] = has ? (int32_t)(CV__DRAFT_SLOT_CHOICE0 + chi) : -1;
+    }
   }
   uint64_t sheets = 0, rows = 0;
   char prev_ref[128] = "", prev_batch[128] = "";
@@ -93,10 +118,10 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
       for (size_t k = S_SHEET; k <= S_REKEY && s == CV_OK; k++)
         if (im.col[k] >= 0) {
           s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
-          snprintf(head[k], sizeof head[k], "%s", cv__csv_import_value(&im, k));
+          copy_cell(head[k], sizeof head[k], cv__csv_import_value(&im, k));
         }
-      snprintf(prev_ref, sizeof prev_ref, "%s", ref);
-      snprintf(prev_batch, sizeof prev_batch, "%s", batch);
+      copy_cell(prev_ref, sizeof prev_ref, ref);
+      copy_cell(prev_batch, sizeof prev_batch, batch);
     } else {
       for (size_t k = S_TEAM; k <= S_REKEY && s == CV_OK; k++) {
         if (im.col[k] < 0 || strcmp(head[k], cv__csv_import_value(&im, k)) == 0) continue;
@@ -106,20 +131,21 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
                      f->s, head[k], ref);
       }
     }
-    for (size_t k = S_CONTEST; k <= S_OVER && s == CV_OK; k++)
-      s = set_at(d, &im, (size_t)im.col[k], SPEC[k].field, err);
+    if (s == CV_OK) s = set_at(d, &im, (size_t)im.col[S_CONTEST], SPEC[S_CONTEST].field, err);
+    for (size_t k = S_BALLOTS; k <= S_OVER && s == CV_OK; k++)
+      s = set_slot(d, &im, (size_t)im.col[k], (uint32_t)(k - S_BALLOTS), err);
     if (s != CV_OK) break;
     /* Choice columns: the row's contest takes its own; others must be empty. */
     uint32_t ci;
     const char *contest = cv__csv_import_value(&im, S_CONTEST);
     bool known = cv__state_contest(&e->st, contest, &ci);
+    const int32_t *row_slot = known ? &slot[(size_t)ci * im.n_header] : NULL;
     for (size_t c = 0; c < im.n_header && s == CV_OK && known; c++) {
       const char *id = ids[c];
       if (!id[0]) continue;
       const struct cv__csv_field *f = &im.csv.fields[c];
-      uint32_t chi;
-      if (cv__strmap_get(&e->st.def.contests[ci].choice_index, id, &chi)) {
-        s = set_at(d, &im, c, id, err);
+      if (row_slot[c] >= 0) {
+        s = set_slot(d, &im, c, (uint32_t)row_slot[c], err);
       } else if (f->len) {
         s = cv__fail(err, CV_EINVAL, path, f->line, f->column, id,
                      "contest \"%s\" has no choice \"%s\": leave this cell empty", contest, id);
@@ -131,6 +157,7 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
   if (s == CV_OK) s = finish_sheet(d, &open, &sheets, err);
   cv_sheet_draft_free(d);
   cv__free(ids);
+  cv__free(slot);
   if (s == CV_OK && sheets == 0) s = cv__fail(err, CV_EINVAL, path, 2, 1, NULL, "the file has no sheets");
   if (s == CV_OK) s = cv__election_commit(e, err);
   else cv__election_abandon(e);

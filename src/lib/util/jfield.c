@@ -15,8 +15,23 @@ void cv__jf_path(char *out, size_t n, const char *path, const char *key) {
     snprintf(out, n, "%s", key);
 }
 
+/* Formatted by hand: replays name every sheet section's path this way. */
 void cv__jf_index(char *out, size_t n, const char *path, size_t i) {
-  snprintf(out, n, "%s[%zu]", path ? path : "", i);
+  char digits[24];
+  size_t nd = 0;
+  do digits[nd++] = (char)('0' + i % 10);
+  while ((i /= 10) != 0);
+  size_t pl = path ? strlen(path) : 0;
+  if (n == 0) return;
+  if (pl + nd + 3 > n) {
+    snprintf(out, n, "%s[...]", path ? path : "");
+    return;
+  }
+  if (pl) memcpy(out, path, pl);
+  out[pl] = '[';
+  for (size_t k = 0; k < nd; k++) out[pl + 1 + k] = digits[nd - 1 - k];
+  out[pl + 1 + nd] = ']';
+  out[pl + 2 + nd] = '\0';
 }
 
 cv_status cv__jf_fail(const struct cv__jf *c, const struct cv__jval *v, const char *path,

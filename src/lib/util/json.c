@@ -193,6 +193,11 @@ struct parser {
   struct cv__arena *a;
   const char *file;
   struct cv_error *err;
+  /* Canonical mode: one arena copy of the whole text; each string is cut
+   * out of it in place (NUL over its closing quote), so the journal's
+   * events cost one copy instead of one allocation per string. */
+  char *copy;
+  const uint8_t *base;
 
   struct frame *fr;
   size_t nfr, capfr;
@@ -490,8 +495,15 @@ static cv_status parse_string_slow(struct parser *ps, const uint8_t *q, const ui
     if (!used) return s;
     p += used;
   }
-  char *str = cv__arena_strndup(ps->a, (const char *)ps->sb, ps->nsb);
-  if (!str) return fail_mem(ps, q);
+  char *str;
+  if (ps->copy) {
+    /* Unescaped text is never longer than the literal: it fits in place. */
+    str = ps->copy + (q + 1 - ps->base);
+    memcpy(str, ps->sb, ps->nsb);
+    str[ps->nsb] = '\0';
+  } else if (!(str = cv__arena_strndup(ps->a, (const char *)ps->sb, ps->nsb))) {
+    return fail_mem(ps, q);
+  }
   ps->p = p + 1;
   *out = str;
   *out_len = ps->nsb;
@@ -517,8 +529,13 @@ static cv_status parse_string(struct parser *ps, const char **out, size_t *out_l
   size_t len = (size_t)(p - q - 1);
   if (len > ps->max_string)
     return fail(ps, q, CV_ELIMIT, "string longer than %zu bytes", ps->max_string);
-  char *str = cv__arena_strndup(ps->a, (const char *)q + 1, len);
-  if (!str) return fail_mem(ps, q);
+  char *str;
+  if (ps->copy) {
+    str = ps->copy + (q + 1 - ps->base);
+    str[len] = '\0';
+  } else if (!(str = cv__arena_strndup(ps->a, (const char *)q + 1, len))) {
+    return fail_mem(ps, q);
+  }
   ps->p = p + 1;
   *out = str;
   *out_len = len;
@@ -908,6 +925,12 @@ cv_status cv__json_parse(struct cv__arena *a, const char *data, size_t len,
   ps->nfr = ps->nit = ps->nmem = ps->nsb = 0;
   ps->hs = NULL;
   ps->hcount = ps->hcap = ps->serial = 0;
+  ps->base = (const uint8_t *)data;
+  ps->copy = NULL;
+  if (ps->canon && len > 0) {
+    if (!(ps->copy = cv__arena_alloc(a, len + 1))) return fail_mem(ps, ps->p);
+    memcpy(ps->copy, data, len);
+  }
 
   struct cv__jval *v = NULL;
   cv_status s;
@@ -1092,14 +1115,44 @@ void cv__jw_obj_end(struct cv__jw *w) { close_container_w(w, true); }
 void cv__jw_arr(struct cv__jw *w) { open_container(w, false); }
 void cv__jw_arr_end(struct cv__jw *w) { close_container_w(w, false); }
 
+/* True when every byte of s is plain (see plain[]): valid UTF-8 that needs
+ * no escaping, which is what nearly every key and value is. */
+static bool all_plain(const uint8_t *s, size_t n) {
+  const uint8_t *end = s + n;
+  while (end - s >= 8 && plain8(s)) s += 8;
+  while (s < end && plain[*s]) s++;
+  return s == end;
+}
+
+/* Appends lead (when not NUL), then s quoted; s must be all plain. */
+static void add_plain_quoted(struct cv__buf *b, char lead, const char *s, size_t n) {
+  if (cv__buf_reserve(b, n + 3) != CV_OK) return;
+  char *o = b->data + b->len;
+  if (lead) *o++ = lead;
+  *o++ = '"';
+  memcpy(o, s, n);
+  o += n;
+  *o++ = '"';
+  *o = '\0';
+  b->len = (size_t)(o - b->data);
+}
+
 static void jw_keyn(struct cv__jw *w, const char *key, size_t n) {
   if (!jw_ok(w)) return;
+  bool plain_key = key && all_plain((const uint8_t *)key, n);
   if (!key || w->depth == 0 || !in_obj(w) || w->after_key ||
-      !utf8_valid((const uint8_t *)key, n)) {
+      (!plain_key && !utf8_valid((const uint8_t *)key, n))) {
     misuse(w);
     return;
   }
-  if (!container_empty(w)) cv__buf_addc(w->out, ',');
+  char comma = container_empty(w) ? 0 : ',';
+  if (plain_key && !w->indent) {
+    add_plain_quoted(w->out, comma, key, n);
+    cv__buf_addc(w->out, ':');
+    if (jw_ok(w)) w->after_key = true;
+    return;
+  }
+  if (comma) cv__buf_addc(w->out, comma);
   if (w->indent) newline(w, w->depth);
   cv__json_escape(w->out, key, n);
   cv__buf_add(w->out, ": ", w->indent ? 2 : 1);
@@ -1113,12 +1166,16 @@ void cv__jw_key(struct cv__jw *w, const char *key) {
 /* Strings must be valid UTF-8 without NUL: anything else could not be read
  * back, so it counts as misuse rather than being written. */
 void cv__jw_strn(struct cv__jw *w, const char *s, size_t n) {
-  if (!s || !utf8_valid((const uint8_t *)s, n)) {
+  bool plain_s = s && all_plain((const uint8_t *)s, n);
+  if (!s || (!plain_s && !utf8_valid((const uint8_t *)s, n))) {
     misuse(w);
     return;
   }
   if (!before_value(w)) return;
-  cv__json_escape(w->out, s, n);
+  if (plain_s)
+    add_plain_quoted(w->out, 0, s, n);
+  else
+    cv__json_escape(w->out, s, n);
   jw_sync(w);
 }
 
