@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-libsqlite3-dev libsodium-dev libcmocka-dev time"
+libsqlite3-dev libsodium-dev libcmocka-dev zlib1g-dev libgmp-dev time"
 
 missing=""
 for p in $PKGS; do

@@ -34,7 +34,8 @@ typedef enum cv_status {
   CV_EREFUSED = 8,   /* the request is valid but refused in the current state */
   CV_EVERIFY = 9,    /* a published record does not match its recomputation */
   CV_EUSAGE = 10,    /* wrong command-line use */
-  CV_EINTERNAL = 11  /* a bug in canvass */
+  CV_EINTERNAL = 11, /* a bug in canvass */
+  CV_ETIE = 12       /* a tie needs a person's decision (a lot or a choice) */
 } cv_status;
 
 struct cv_error {
@@ -51,7 +52,8 @@ CV_API const char *cv_status_name(cv_status s);
 
 /* The process exit code for a status, sysexits style: 0, 64 usage,
  * 65 bad data, 66 missing input, 70 internal, 73 cannot create, 74 I/O,
- * 2 refused by a rule of the count, 1 verification failed. */
+ * 2 refused by a rule of the count, 1 verification failed, 3 a tie needs
+ * a decision. */
 CV_API int cv_status_exit_code(cv_status s);
 
 /* Writes "file:line:column: field: message" (parts omitted when empty) into

@@ -60,5 +60,6 @@ int cmd_certify(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_tabulate(int argc, char **argv);
 
 #endif

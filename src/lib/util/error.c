@@ -67,6 +67,7 @@ const char *cv_status_name(cv_status s) {
   case CV_EVERIFY: return "CV_EVERIFY";
   case CV_EUSAGE: return "CV_EUSAGE";
   case CV_EINTERNAL: return "CV_EINTERNAL";
+  case CV_ETIE: return "CV_ETIE";
   }
   return "CV_E?";
 }
@@ -85,6 +86,7 @@ int cv_status_exit_code(cv_status s) {
   case CV_ESTORE: return 74;
   case CV_ENOMEM: return 71;
   case CV_EINTERNAL: return 70;
+  case CV_ETIE: return 3;
   }
   return 70;
 }
