@@ -10,6 +10,7 @@ static const char HELP[] =
     "                     --contest C --ballots N --blank N --invalid N\n"
     "                     --vote CHOICE=N... --undervotes N --overvotes N\n"
     "                     [--contest C2 ...]\n"
+    "       canvass enter ... --contest RANKED --ballot RANKING...\n"
     "       canvass enter --file SHEET.json|SHEETS.csv\n"
     "       canvass enter --prompt\n\n"
     "Records one tally sheet exactly as written on paper. Every field must be\n"
@@ -17,7 +18,12 @@ static const char HELP[] =
     "--rekey-of) marks a second keying of an existing paper sheet, which must\n"
     "match it. Without flags on a terminal (or with --prompt) canvass asks for\n"
     "each field in the order of the paper sheet. Prints the sheet number and\n"
-    "the batch's agreement status.\n";
+    "the batch's agreement status.\n\n"
+    "A ranked contest (irv, stv, condorcet) is keyed ballot by ballot, in the\n"
+    "order of the paper stack: one --ballot per ballot, its ranks best first,\n"
+    "such as ann>bob>cy; ann>>cy leaves rank 2 empty; ann=bob marks both at\n"
+    "one rank; an empty value is a ballot with nothing marked. Each team keys\n"
+    "the whole batch; keyings agree when every ballot reads the same.\n";
 
 /* Asks for each missing field in paper order; the batch answered goes to
  * batch (for the status line printed after recording). */
@@ -83,7 +89,7 @@ int cmd_enter(int argc, char **argv) {
       {"--members", "members"}, {"--kind", "kind"},           {"--rekey-of", "rekey_of"},
       {"--reference", "reference"}, {"--contest", "contest"}, {"--ballots", "ballots"},
       {"--blank", "blank"},     {"--invalid", "invalid"},     {"--undervotes", "undervotes"},
-      {"--overvotes", "overvotes"}};
+      {"--overvotes", "overvotes"}, {"--ballot", "ballot"}};
   int given = 0;
   for (int i = 1; i < argc && !rc; i++) {
     /* --flag VALUE or --flag=VALUE */

@@ -387,7 +387,7 @@ static void test_status_text_partial(void **state) {
    * counted: 8 in all (mayor is ranked and skipped). */
   has_block(r, "\nSTATUS OF THE COUNT\n"
                "\n"
-               "Batch x contest results (ranked contests are not counted in this release)\n"
+               "Batch x contest results (ranked contests join these once keyed)\n"
                "  agreed       4\n"
                "  resolved     1\n"
                "  waiting      1\n"

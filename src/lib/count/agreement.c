@@ -18,7 +18,16 @@ static const struct cv__contest *contest_of(const struct cv__state *st, const st
   return &st->def.contests[st->cells[e->cell].contest];
 }
 
+/* Ranked keyings agree when every ballot reads the same, in the same order. */
+static bool rankings_equal(const struct cv__entry *a, const struct cv__entry *b) {
+  if (a->n_rankings != b->n_rankings) return false;
+  for (uint32_t k = 0; k < a->n_rankings; k++)
+    if (a->rankings[k] != b->rankings[k] && strcmp(a->rankings[k], b->rankings[k]) != 0) return false;
+  return true;
+}
+
 bool cv__entry_equal(const struct cv__state *st, const struct cv__entry *a, const struct cv__entry *b) {
+  if (a->rankings || b->rankings) return a->rankings && b->rankings && rankings_equal(a, b);
   if (a->ballots != b->ballots || a->blank != b->blank || a->invalid != b->invalid ||
       a->undervotes != b->undervotes || a->overvotes != b->overvotes)
     return false;
@@ -28,6 +37,9 @@ bool cv__entry_equal(const struct cv__state *st, const struct cv__entry *a, cons
 
 bool cv__entry_identity(const struct cv__state *st, const struct cv__entry *e, char *why, size_t n) {
   const struct cv__contest *ct = contest_of(st, e);
+  /* A keyed ranked section is its ballots: its counts are derived, so they
+   * always add up. */
+  if (e->rankings) return true;
   /* Counts are capped at 10^12 and choices at 1,000, so these sums cannot overflow. */
   uint64_t sum = 0;
   for (uint32_t i = 0; i < ct->n_choices; i++) sum += e->votes[i];
@@ -55,10 +67,32 @@ bool cv__entry_identity(const struct cv__state *st, const struct cv__entry *e, c
   return false;
 }
 
+/* Ranked keyings: the ballots that read differently, side by side. */
+static size_t rankings_diff(const struct cv__entry *a, const struct cv__entry *b, char *out, size_t n) {
+  size_t count = 0, used = 0;
+  if (a->n_rankings != b->n_rankings) {
+    count++;
+    int w = snprintf(out, n, "ballots %u vs %u", a->n_rankings, b->n_rankings);
+    if (w > 0) used = (size_t)w;
+  }
+  uint32_t common = a->n_rankings < b->n_rankings ? a->n_rankings : b->n_rankings;
+  for (uint32_t k = 0; k < common; k++) {
+    if (strcmp(a->rankings[k], b->rankings[k]) == 0) continue;
+    count++;
+    if (used < n) {
+      int w = snprintf(out + used, n - used, "%sballot %u \"%s\" vs \"%s\"", used ? ", " : "", k + 1,
+                       a->rankings[k], b->rankings[k]);
+      if (w > 0) used += (size_t)w;
+    }
+  }
+  return count;
+}
+
 size_t cv__entry_diff(const struct cv__state *st, const struct cv__entry *a, const struct cv__entry *b,
                       char *out, size_t n) {
   size_t count = 0, used = 0;
   if (n) out[0] = '\0';
+  if (a->rankings && b->rankings) return rankings_diff(a, b, out, n);
 #define FIELD(name, x, y)                                                                   \
   do {                                                                                      \
     if ((x) != (y)) {                                                                       \

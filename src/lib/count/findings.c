@@ -77,7 +77,9 @@ static bool batch_findings(struct emit *e, uint32_t b) {
     uint32_t cell = bt->cell0 + k;
     const struct cv__cell *c = &st->cells[cell];
     const struct cv__contest *ct = &st->def.contests[c->contest];
-    if (cv__contest_is_ranked(ct)) continue;
+    /* Ranked contests join these checks with their first keying; until
+     * ranked results are tabulated, an unkeyed one blocks nothing. */
+    if (cv__contest_is_ranked(ct) && c->first_entry < 0) continue;
     int32_t v = -1;
     enum cv__cell_status cs = cv__cell_status(st, cell, &v);
     /* E101: identity failures on sheets that still matter. */
@@ -377,7 +379,8 @@ void cv__place_counts(const struct cv__state *st, struct cv__place_count *per_un
     p->batches++;
     for (uint32_t k = 0; k < style->n_contests; k++) {
       uint32_t cell = bt->cell0 + k;
-      if (cv__contest_is_ranked(&d->contests[st->cells[cell].contest])) continue;
+      if (cv__contest_is_ranked(&d->contests[st->cells[cell].contest]) && st->cells[cell].first_entry < 0)
+        continue;
       int32_t v = -1;
       enum cv__cell_status cs = cv__cell_status(st, cell, &v);
       if (by_status) by_status[cs]++;

@@ -18,16 +18,15 @@ cv_status cv_batch_summary(cv_election *e, const char *batch, char **out, struct
   for (uint32_t k = 0; k < style->n_contests; k++) {
     const struct cv__contest *ct = &st->def.contests[style->contests[k]];
     const char *word;
-    if (cv__contest_is_ranked(ct)) {
-      word = "ranked, not keyed by this release";
-    } else {
-      switch (cv__cell_status(st, bt->cell0 + k, NULL)) {
-      case CV__CELL_NOT_COUNTED: word = "not counted"; break;
-      case CV__CELL_WAITING: word = "waiting for another team's count"; break;
-      case CV__CELL_AGREED: word = "agreed"; break;
-      case CV__CELL_DISPUTED: word = "DISPUTED: see canvass status"; break;
-      default: word = "resolved by the coordinator"; break;
-      }
+    bool ranked = cv__contest_is_ranked(ct);
+    switch (cv__cell_status(st, bt->cell0 + k, NULL)) {
+    case CV__CELL_NOT_COUNTED: word = ranked ? "ranked, not keyed" : "not counted"; break;
+    case CV__CELL_WAITING:
+      word = ranked ? "waiting for another team's keying" : "waiting for another team's count";
+      break;
+    case CV__CELL_AGREED: word = "agreed"; break;
+    case CV__CELL_DISPUTED: word = "DISPUTED: see canvass status"; break;
+    default: word = "resolved by the coordinator"; break;
     }
     cv__buf_printf(&buf, "batch %s, %s: %s\n", bt->id, ct->id, word);
   }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "count/ranking.h"
 #include "election/election.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -30,6 +31,10 @@ struct section {
   uint32_t contest;
   struct value *values; /* N_COUNTS counts, then one per choice */
   struct pos at;
+  /* Ranked contests: the ballots keyed so far, canonical (count/ranking.h). */
+  bool ranked;
+  struct value *ballots; /* from the arena, grown by doubling */
+  uint32_t n_ballots, cap_ballots;
 };
 
 enum { F_BATCH, F_TEAM, F_KIND, F_REKEY_OF, F_REFERENCE, F_MEMBERS, N_HEAD };
@@ -130,12 +135,10 @@ static cv_status find_section(cv_sheet_draft *d, const char *contest, bool creat
     d->cap_sections = ncap;
   }
   const struct cv__contest *ct = &defn(d)->contests[ci];
-  if (cv__contest_is_ranked(ct))
-    return fail_at(&d->at, err, CV_EINVAL, "contest",
-                   "contest \"%s\" is ranked (%s): ranked ballots are keyed one by one, which this release does not do yet",
-                   contest, cv__contest_type_name(ct->type));
   struct section *sec = &d->sections[d->n_sections];
+  memset(sec, 0, sizeof *sec);
   sec->contest = ci;
+  sec->ranked = cv__contest_is_ranked(ct);
   sec->at = d->at;
   sec->values = cv__arena_calloc(&d->arena, N_COUNTS + ct->n_choices, sizeof *sec->values);
   if (!sec->values) return cv__failf(err, CV_ENOMEM, "out of memory");
@@ -179,10 +182,62 @@ static cv_status add_member(cv_sheet_draft *d, const char *name, size_t n, struc
   return CV_OK;
 }
 
+/* Appends one ballot's ranking to a ranked section, in canonical form. */
+static cv_status add_ballot(cv_sheet_draft *d, struct section *sec, const char *value,
+                            struct cv_error *err) {
+  const struct cv__contest *ct = &defn(d)->contests[sec->contest];
+  char field[96];
+  if (sec->n_ballots == CV__MAX_BALLOTS_KEYED) {
+    snprintf(field, sizeof field, "%s.ballot", ct->id);
+    return fail_at(&d->at, err, CV_ELIMIT, field, "more than %u ballots in one keying", CV__MAX_BALLOTS_KEYED);
+  }
+  struct cv__buf canon;
+  cv__buf_init(&canon, CV__MAX_RANKING_TEXT + 1);
+  char why[200];
+  cv_status s = CV_OK;
+  if (!cv__ranking_canonical(ct, value, &canon, why, sizeof why)) {
+    snprintf(field, sizeof field, "%s.ballot", ct->id);
+    s = fail_at(&d->at, err, CV_EINVAL, field, "ballot %u: %s", sec->n_ballots + 1, why);
+  } else if (sec->n_ballots == sec->cap_ballots) {
+    uint32_t ncap = sec->cap_ballots ? sec->cap_ballots * 2 : 64;
+    struct value *nb = cv__arena_alloc(&d->arena, ncap * sizeof *nb);
+    if (!nb) {
+      s = cv__failf(err, CV_ENOMEM, "out of memory");
+    } else {
+      if (sec->n_ballots) memcpy(nb, sec->ballots, sec->n_ballots * sizeof *nb);
+      sec->ballots = nb;
+      sec->cap_ballots = ncap;
+    }
+  }
+  if (s == CV_OK) {
+    struct value *v = &sec->ballots[sec->n_ballots];
+    v->text = cv__arena_strdup(&d->arena, canon.data ? canon.data : "");
+    v->at = d->at;
+    if (!v->text) s = cv__failf(err, CV_ENOMEM, "out of memory");
+    else sec->n_ballots++;
+  }
+  cv__buf_fini(&canon);
+  return s;
+}
+
 static cv_status set_count(cv_sheet_draft *d, int32_t si, const char *field, const char *value,
                            struct cv_error *err) {
   struct section *sec = &d->sections[si];
   const struct cv__contest *ct = &defn(d)->contests[sec->contest];
+  if (sec->ranked) {
+    if (eq(field, "ballot")) return add_ballot(d, sec, value, err);
+    char name[160];
+    snprintf(name, sizeof name, "%s.%s", ct->id, field);
+    return fail_at(&d->at, err, CV_EINVAL, name,
+                   "contest \"%s\" is ranked (%s): key each ballot's ranking (such as ann>bob), not counts",
+                   ct->id, cv__contest_type_name(ct->type));
+  }
+  if (eq(field, "ballot")) {
+    char name[160];
+    snprintf(name, sizeof name, "%s.ballot", ct->id);
+    return fail_at(&d->at, err, CV_EINVAL, name,
+                   "contest \"%s\" is not ranked: give its counts, not ballots", ct->id);
+  }
   for (int i = 0; i < N_COUNTS; i++)
     if (eq(field, COUNT_FIELDS[i])) return set_value(d, &sec->values[i], ct->id, field, value, err);
   uint32_t chi;
@@ -196,6 +251,7 @@ static cv_status set_count(cv_sheet_draft *d, int32_t si, const char *field, con
 }
 
 static bool section_has(const cv_sheet_draft *d, int32_t si, const char *field) {
+  if (eq(field, "ballot")) return true; /* set_count says whether it fits the contest */
   for (int i = 0; i < N_COUNTS; i++)
     if (eq(field, COUNT_FIELDS[i])) return true;
   uint32_t chi;
@@ -249,6 +305,7 @@ cv_status cv__draft_set_slot(cv_sheet_draft *d, uint32_t slot, const char *value
   if (d->current < 0) return cv__failf(err, CV_EUSAGE, "a count given before any contest");
   struct section *sec = &d->sections[d->current];
   const struct cv__contest *ct = &defn(d)->contests[sec->contest];
+  if (sec->ranked) return set_count(d, d->current, slot < N_COUNTS ? COUNT_FIELDS[slot] : "votes", value, err);
   if (slot >= N_COUNTS + ct->n_choices) return cv__failf(err, CV_EUSAGE, "no such field");
   const char *field = slot < N_COUNTS ? COUNT_FIELDS[slot] : ct->choices[slot - N_COUNTS].id;
   return set_value(d, &sec->values[slot], ct->id, field, value, err);
@@ -278,6 +335,17 @@ bool cv_sheet_draft_next(cv_sheet_draft *d, const char **field, const char **lab
   for (uint32_t i = 0; i < d->n_sections; i++) {
     const struct section *sec = &d->sections[i];
     const struct cv__contest *ct = &st->def.contests[sec->contest];
+    if (sec->ranked) {
+      /* One ballot at a time, as many as the manifest gives the batch. */
+      if (sec->n_ballots >= st->batches[b].ballots) continue;
+      snprintf(d->label, sizeof d->label, "%s.ballot", ct->id);
+      *field = d->label;
+      static char rlab[300];
+      snprintf(rlab, sizeof rlab, "%s - ballot %u of %llu (ranks such as ann>bob, empty if blank)",
+               ct->name, sec->n_ballots + 1, (unsigned long long)st->batches[b].ballots);
+      *label = rlab;
+      return true;
+    }
     /* Paper order: ballots, blank, invalid, each choice, undervotes, overvotes. */
     uint32_t n = N_COUNTS + ct->n_choices;
     for (uint32_t k = 0; k < n; k++) {
@@ -306,6 +374,8 @@ static const struct pos *locate(const cv_sheet_draft *d, const char *field) {
   char rest[64];
   if (sscanf(field, "contests[%lu].%63s", &k, rest) == 2 && k < d->n_sections) {
     const struct section *sec = &d->sections[k];
+    unsigned long j;
+    if (sscanf(rest, "rankings[%lu]", &j) == 1 && j < sec->n_ballots) return &sec->ballots[j].at;
     const char *leaf = strrchr(rest, '.');
     leaf = leaf ? leaf + 1 : rest;
     for (int i = 0; i < N_COUNTS; i++)
@@ -374,6 +444,23 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
   for (uint32_t i = 0; i < d->n_sections && s == CV_OK; i++) {
     const struct section *sec = &d->sections[i];
     const struct cv__contest *ct = &def->contests[sec->contest];
+    if (sec->ranked) {
+      if (sec->n_ballots == 0) {
+        char name[96];
+        snprintf(name, sizeof name, "%s.ballot", ct->id);
+        s = fail_at(&sec->at, err, CV_EINVAL, name, "no ballots keyed for ranked contest \"%s\"", ct->id);
+        break;
+      }
+      cv__jw_obj(&w);
+      cv__jw_key(&w, "contest");
+      cv__jw_str(&w, ct->id);
+      cv__jw_key(&w, "rankings");
+      cv__jw_arr(&w);
+      for (uint32_t k = 0; k < sec->n_ballots; k++) cv__jw_str(&w, sec->ballots[k].text);
+      cv__jw_arr_end(&w);
+      cv__jw_obj_end(&w);
+      continue;
+    }
     uint64_t counts[N_COUNTS];
     for (int k = 0; k < N_COUNTS && s == CV_OK; k++)
       s = section_count(&sec->values[k], sec, ct->id, COUNT_FIELDS[k], &counts[k], err);
@@ -442,6 +529,8 @@ cv_status cv_sheet_draft_commit(cv_sheet_draft *d, uint64_t *seq, struct cv_erro
         const char *cid = defn(d)->contests[d->sections[k].contest].id;
         if (strcmp(leaf, "contest") == 0)
           snprintf(err->field, sizeof err->field, "contest");
+        else if (strncmp(leaf, "rankings[", 9) == 0)
+          snprintf(err->field, sizeof err->field, "%s.ballot", cid);
         else
           snprintf(err->field, sizeof err->field, "%s.%s", cid, leaf);
       }

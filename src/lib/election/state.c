@@ -6,6 +6,7 @@
 
 #include "count/agreement.h"
 #include "count/findings.h"
+#include "count/ranking.h"
 #include "tabulate/lot.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -264,6 +265,66 @@ static bool votes_in_order(const struct cv__contest *ct, const struct cv__jval *
   return true;
 }
 
+/* Ranked contests are keyed ballot by ballot: a section holds the contest
+ * and the canonical ranking text of each ballot (count/ranking.h). */
+static const char *const RANKED_SECTION_KEYS[] = {"contest", "rankings", NULL};
+
+static cv_status check_rankings(struct ctx *c, const struct cv__contest *ct, const struct cv__jval *sec,
+                                const char *path) {
+  const struct cv__jval *arr;
+  cv_status s = cv__jf_arr(&c->jf, sec, path, "rankings", true, &arr);
+  if (s != CV_OK) return s;
+  if (arr->u.arr.n == 0)
+    return cv__jf_fail(&c->jf, arr, path, "rankings", "no ballots keyed for contest \"%s\"", ct->id);
+  if (arr->u.arr.n > CV__MAX_BALLOTS_KEYED)
+    return cv__jf_fail(&c->jf, arr, path, "rankings", "more than %u ballots in one keying",
+                       CV__MAX_BALLOTS_KEYED);
+  struct cv__buf canon;
+  cv__buf_init(&canon, CV__MAX_RANKING_TEXT + 1);
+  char why[200], at[96];
+  for (size_t k = 0; k < arr->u.arr.n && s == CV_OK; k++) {
+    const struct cv__jval *v = arr->u.arr.items[k];
+    cv__buf_reset(&canon);
+    if (v->kind != CV__J_STR) {
+      cv__jf_index(at, sizeof at, "rankings", k);
+      s = cv__jf_fail(&c->jf, v, path, at, "a ballot's ranking is a string such as \"ann>bob\"");
+    } else if (!cv__ranking_canonical(ct, v->u.str.s, &canon, why, sizeof why)) {
+      cv__jf_index(at, sizeof at, "rankings", k);
+      s = cv__jf_fail(&c->jf, v, path, at, "ballot %zu: %s", k + 1, why);
+    } else if (canon.len != v->u.str.len || memcmp(canon.data ? canon.data : "", v->u.str.s, canon.len) != 0) {
+      cv__jf_index(at, sizeof at, "rankings", k);
+      s = cv__jf_fail(&c->jf, v, path, at, "ballot %zu: \"%.80s\" is not in canonical form (\"%.80s\")",
+                      k + 1, v->u.str.s, canon.data ? canon.data : "");
+    }
+  }
+  cv__buf_fini(&canon);
+  return s;
+}
+
+/* Keeps the rankings of a checked section and derives its first-choice
+ * counts, which is what the per-batch reports of the contest show. */
+static cv_status fill_ranked(struct ctx *c, const struct cv__contest *ct, const struct cv__jval *arr,
+                             struct cv__entry *e) {
+  struct cv__state *st = c->st;
+  size_t n = arr->u.arr.n;
+  e->rankings = cv__arena_calloc(&st->arena, n, sizeof *e->rankings);
+  if (!e->rankings) return oom(c);
+  e->n_rankings = (uint32_t)n;
+  e->ballots = n;
+  for (size_t k = 0; k < n; k++) {
+    const char *t = arr->u.arr.items[k]->u.str.s;
+    if (!(e->rankings[k] = keep(c, t))) return oom(c);
+    uint32_t choice;
+    switch (cv__ranking_first(ct, t, &choice)) {
+    case CV__FIRST_BLANK: e->blank++; break;
+    case CV__FIRST_SKIPPED: e->undervotes++; break;
+    case CV__FIRST_OVERVOTE: e->overvotes++; break;
+    case CV__FIRST_CHOICE: e->votes[choice]++; break;
+    }
+  }
+  return CV_OK;
+}
+
 static cv_status intern_name(struct ctx *c, const char *team, uint32_t *out) {
   struct cv__state *st = c->st;
   if (cv__strmap_get(&st->name_index, team, out)) return CV_OK;
@@ -357,13 +418,18 @@ static cv_status apply_sheet(struct ctx *c) {
     if (quick[i]) {
       cid = sec->u.obj.members[2].val->u.str.s;
     } else {
-      if ((s = cv__jf_keys(&c->jf, sec, path, SECTION_KEYS)) != CV_OK) return s;
+      if (sec->kind != CV__J_OBJ)
+        return cv__jf_fail(&c->jf, sec, path, NULL, "a contest section must be an object");
       if ((s = cv__jf_str(&c->jf, sec, path, "contest", true, &cid)) != CV_OK) return s;
     }
     uint32_t ci;
     if (!cv__state_contest(st, cid, &ci))
       return cv__jf_fail(&c->jf, cv__json_get(sec, "contest"), path, "contest", "unknown contest \"%.64s\"", cid);
     const struct cv__contest *ct = &def->contests[ci];
+    bool ranked = cv__contest_is_ranked(ct);
+    if (!quick[i] &&
+        (s = cv__jf_keys(&c->jf, sec, path, ranked ? RANKED_SECTION_KEYS : SECTION_KEYS)) != CV_OK)
+      return s;
     if (!cv__state_cell(st, b, ci, &cells[i]))
       return cv__jf_fail(&c->jf, cv__json_get(sec, "contest"), path, "contest",
                          "E102 contest \"%s\" is not on the ballot style of batch \"%s\" (polling place %s)",
@@ -371,10 +437,6 @@ static cv_status apply_sheet(struct ctx *c) {
     for (size_t j = 0; j < i; j++)
       if (cells[j] == cells[i])
         return cv__jf_fail(&c->jf, sec, path, "contest", "contest \"%s\" appears twice on the sheet", cid);
-    if (cv__contest_is_ranked(ct))
-      return cv__jf_fail(&c->jf, sec, path, "contest",
-                         "contest \"%s\" is ranked (%s): ranked ballots are keyed one by one, which this release does not do yet",
-                         cid, cv__contest_type_name(ct->type));
     if (st->certified[ci])
       return refuse(c, CV_EREFUSED, "contest \"%s\" is certified; no further sheets are accepted", cid);
     if (rekey) {
@@ -387,6 +449,10 @@ static cv_status apply_sheet(struct ctx *c) {
         return cv__jf_fail(&c->jf, cv__json_get(sec, "contest"), path, "contest",
                            "sheet %llu does not count contest \"%s\", so a re-keying of it cannot",
                            (unsigned long long)rekey_of, cid);
+    }
+    if (ranked) {
+      if ((s = check_rankings(c, ct, sec, path)) != CV_OK) return s;
+      continue;
     }
     if (quick[i] && votes_in_order(ct, sec->u.obj.members[6].val)) continue;
     quick[i] = false;
@@ -444,8 +510,12 @@ static cv_status apply_sheet(struct ctx *c) {
     e->sheet = (uint32_t)st->n_sheets;
     e->cell = cells[i];
     e->next = -1;
-    e->votes = cv__arena_alloc(&st->arena, ct->n_choices * sizeof *e->votes);
+    e->votes = cv__arena_calloc(&st->arena, ct->n_choices, sizeof *e->votes);
     if (!e->votes) return oom(c);
+    if (cv__contest_is_ranked(ct)) {
+      if ((s = fill_ranked(c, ct, cv__json_get(sec, "rankings"), e)) != CV_OK) return s;
+      continue;
+    }
     if (quick[i]) {
       const struct cv__jmember *m = sec->u.obj.members;
       e->ballots = (uint64_t)m[0].val->u.i;

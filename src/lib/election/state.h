@@ -20,6 +20,7 @@
 #define CV__MAX_COUNT 1000000000000ull
 #define CV__MAX_MEMBERS 20u
 #define CV__MAX_TEXT 1000u  /* reasons, notes */
+#define CV__MAX_BALLOTS_KEYED 100000u /* ranked ballots in one keying of a batch */
 
 struct cv__batch {
   const char *id; /* Batch Name, unique in the election */
@@ -62,6 +63,11 @@ struct cv__entry {
   int32_t next;         /* next entry of the same cell, -1 */
   uint64_t ballots, blank, invalid, undervotes, overvotes;
   uint64_t *votes;      /* one per choice of the contest */
+  /* Ranked contests: each ballot's canonical ranking (count/ranking.h), in
+   * the order keyed; the counts above are then derived from rank 1
+   * (votes: first choices; blank; undervotes: rank 1 skipped; overvotes). */
+  const char **rankings;
+  uint32_t n_rankings;
 };
 
 struct cv__accounting {

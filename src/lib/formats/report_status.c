@@ -170,7 +170,7 @@ static cv_status status_text(const struct cv__state *st, const struct status_dat
 
   struct cv__rtab t;
   cv__buf_adds(out,
-               "\nBatch x contest results (ranked contests are not counted in this release)\n");
+               "\nBatch x contest results (ranked contests join these once keyed)\n");
   cv__rtab_init(&t, a, "lr");
   for (int i = 0; i < 5; i++) {
     cv__rtab_row(&t);

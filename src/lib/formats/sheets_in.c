@@ -13,14 +13,15 @@
 #include "util/json.h"
 
 enum { S_SHEET, S_BATCH, S_TEAM, S_MEMBERS, S_KIND, S_REKEY, S_CONTEST, S_BALLOTS, S_BLANK,
-       S_INVALID, S_UNDER, S_OVER, N_S };
+       S_INVALID, S_UNDER, S_OVER, S_RANKING, N_S };
 static const struct cv__column_spec SPEC[N_S] = {
     {"Sheet", "reference", false},   {"Batch", "batch", true},
     {"Team", "team", true},          {"Members", "members", true},
     {"Kind", "kind", false},         {"Rekey Of", "rekey_of", false},
-    {"Contest", "contest", true},    {"Ballots", "ballots", true},
-    {"Blank", "blank", true},        {"Invalid", "invalid", true},
-    {"Undervotes", "undervotes", true}, {"Overvotes", "overvotes", true},
+    {"Contest", "contest", true},    {"Ballots", "ballots", false},
+    {"Blank", "blank", false},       {"Invalid", "invalid", false},
+    {"Undervotes", "undervotes", false}, {"Overvotes", "overvotes", false},
+    {"Ranking", "ballot", false},
 };
 
 static bool is_choice_column(void *ud, const char *name) {
@@ -63,6 +64,44 @@ static cv_status set_slot(cv_sheet_draft *d, const struct cv__csv_import *im, si
   return cv__draft_set_slot(d, slot, f->s, err);
 }
 
+/* A row of a counted (not ranked) contest needs every count column, and
+ * takes no ranking. */
+static cv_status counted_row_columns(const struct cv__csv_import *im, const char *contest,
+                                     struct cv_error *err) {
+  const struct cv__csv_field *row = &im->csv.fields[0];
+  for (size_t k = S_BALLOTS; k <= S_OVER; k++)
+    if (im->col[k] < 0)
+      return cv__fail(err, CV_EINVAL, im->path, row->line, 1, SPEC[k].header,
+                      "column \"%s\" is missing; contest \"%s\" is counted, and its rows need it",
+                      SPEC[k].header, contest);
+  if (im->col[S_RANKING] >= 0 && im->csv.fields[im->col[S_RANKING]].len) {
+    const struct cv__csv_field *f = &im->csv.fields[im->col[S_RANKING]];
+    return cv__fail(err, CV_EINVAL, im->path, f->line, f->column, "Ranking",
+                    "contest \"%s\" is not ranked: leave this cell empty", contest);
+  }
+  return CV_OK;
+}
+
+/* A row of a ranked contest: one ballot, in the Ranking column; the count
+ * and choice cells stay empty. */
+static cv_status ranked_row(cv_sheet_draft *d, const struct cv__csv_import *im, const char *contest,
+                            const char (*ids)[128], struct cv_error *err) {
+  if (im->col[S_RANKING] < 0)
+    return cv__fail(err, CV_EINVAL, im->path, im->csv.fields[0].line, 1, "Ranking",
+                    "column \"Ranking\" is missing; contest \"%s\" is ranked and is keyed one ballot per row",
+                    contest);
+  for (size_t c = 0; c < im->n_header; c++) {
+    bool count_col = false;
+    for (size_t k = S_BALLOTS; k <= S_OVER; k++) count_col = count_col || im->col[k] == (int)c;
+    const struct cv__csv_field *f = &im->csv.fields[c];
+    if ((count_col || ids[c][0]) && f->len)
+      return cv__fail(err, CV_EINVAL, im->path, f->line, f->column, im->header[c].s,
+                      "contest \"%s\" is ranked: its rows give a Ranking only; leave this cell empty",
+                      contest);
+  }
+  return set_at(d, im, (size_t)im->col[S_RANKING], "ballot", err);
+}
+
 /* Records the sheet in progress (if any) and empties the draft for the next. */
 static cv_status finish_sheet(cv_sheet_draft *d, bool *open, uint64_t *count, struct cv_error *err) {
   if (!*open) return CV_OK;
@@ -101,7 +140,7 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
     }
   }
   uint64_t sheets = 0, rows = 0;
-  char prev_ref[128] = "", prev_batch[128] = "";
+  char prev_ref[128] = "", prev_batch[128] = "", ranked_contest[128] = "";
   /* The sheet-level cells of a sheet's first row; later rows must repeat them. */
   char head[S_REKEY + 1][1024];
   memset(head, 0, sizeof head);
@@ -131,14 +170,27 @@ static cv_status import_csv(cv_election *e, const char *path, uint64_t *added, s
                      f->s, head[k], ref);
       }
     }
+    uint32_t ci;
+    const char *contest = cv__csv_import_value(&im, S_CONTEST);
+    bool known = cv__state_contest(&e->st, contest, &ci);
+    if (s == CV_OK && known && cv__contest_is_ranked(&e->st.def.contests[ci])) {
+      /* One ballot per row; a sheet's consecutive rows of the contest are
+       * one keying of the batch. */
+      bool continuing = same && strcmp(contest, ranked_contest) == 0;
+      if (!continuing) s = set_at(d, &im, (size_t)im.col[S_CONTEST], SPEC[S_CONTEST].field, err);
+      copy_cell(ranked_contest, sizeof ranked_contest, contest);
+      if (s == CV_OK) s = ranked_row(d, &im, contest, (const char(*)[128])ids, err);
+      rows++;
+      cv__import_progress(e, &im, rows, false);
+      continue;
+    }
+    ranked_contest[0] = '\0';
     if (s == CV_OK) s = set_at(d, &im, (size_t)im.col[S_CONTEST], SPEC[S_CONTEST].field, err);
+    if (s == CV_OK) s = counted_row_columns(&im, contest, err);
     for (size_t k = S_BALLOTS; k <= S_OVER && s == CV_OK; k++)
       s = set_slot(d, &im, (size_t)im.col[k], (uint32_t)(k - S_BALLOTS), err);
     if (s != CV_OK) break;
     /* Choice columns: the row's contest takes its own; others must be empty. */
-    uint32_t ci;
-    const char *contest = cv__csv_import_value(&im, S_CONTEST);
-    bool known = cv__state_contest(&e->st, contest, &ci);
     const int32_t *row_slot = known ? &slot[(size_t)ci * im.n_header] : NULL;
     for (size_t c = 0; c < im.n_header && s == CV_OK && known; c++) {
       const char *id = ids[c];
@@ -224,6 +276,26 @@ static cv_status json_sheet(cv_election *e, const char *file, const struct cv__j
     const struct cv__jval *sec = sections->u.arr.items[i];
     cv__jf_path(p, sizeof p, path, "contests");
     cv__jf_index(q, sizeof q, p, i);
+    if (sec->kind == CV__J_OBJ && cv__json_get(sec, "rankings")) {
+      /* A ranked contest, keyed ballot by ballot. */
+      static const char *const RANKED_KEYS[] = {"contest", "rankings", NULL};
+      const struct cv__jval *c = NULL, *rankings = NULL;
+      if ((s = cv__jf_keys(&jf, sec, q, RANKED_KEYS)) != CV_OK) break;
+      if ((s = cv__jf_arr(&jf, sec, q, "rankings", true, &rankings)) != CV_OK) break;
+      if (!(c = cv__json_get(sec, "contest"))) {
+        s = cv__jf_fail(&jf, sec, q, "contest", "missing");
+        break;
+      }
+      if ((s = set_json(d, file, c, q, "contest", "contest", false, err)) != CV_OK) break;
+      char rp[240];
+      cv__jf_path(rp, sizeof rp, q, "rankings");
+      for (size_t k = 0; s == CV_OK && k < rankings->u.arr.n; k++) {
+        char ip[260];
+        cv__jf_index(ip, sizeof ip, rp, k);
+        s = set_json(d, file, rankings->u.arr.items[k], ip, NULL, "ballot", false, err);
+      }
+      continue;
+    }
     if ((s = cv__jf_keys(&jf, sec, q, SECTION_KEYS)) != CV_OK) break;
     const struct cv__jval *c = cv__json_get(sec, "contest");
     if (!c) {
