@@ -61,5 +61,6 @@ int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_tabulate(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 #endif

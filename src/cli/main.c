@@ -21,6 +21,7 @@ static const struct {
     {"certify", cmd_certify, "certify contests"},
     {"export", cmd_export, "write the public record"},
     {"verify", cmd_verify, "re-check a public record from its journal"},
+    {"sample", cmd_sample, "draw a random sample from a public seed (audit samplers)"},
     {"tabulate", cmd_tabulate, "count ranked ballots from RCTab or BLT files (no store)"},
     {"demo", cmd_demo, "run an example county's count end to end"},
 };
