@@ -543,7 +543,7 @@ static void test_results_text_partial(void **state) {
                "  Ballots counted    150\n");
   has_block(r, "Mayor (irv, rank up to 2, 1 seat(s)) - unofficial-partial, 0 of 3 batch results "
                "settled\n"
-               "  not yet tabulated: ranked contests are counted by a later release\n");
+               "  not yet tabulated: irv and stv contests are counted by a later release\n");
   /* Ward: N-1 fay 45 gus 40, N-2 as resolved (sheet 8) fay 20 gus 25: 65 each. */
   has_block(r, "Ward 1 Alderman (plurality, vote for 1, 1 seat(s)) - unofficial-complete, 2 of 2 "
                "batch results settled\n"

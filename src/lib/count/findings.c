@@ -77,9 +77,9 @@ static bool batch_findings(struct emit *e, uint32_t b) {
     uint32_t cell = bt->cell0 + k;
     const struct cv__cell *c = &st->cells[cell];
     const struct cv__contest *ct = &st->def.contests[c->contest];
-    /* Ranked contests join these checks with their first keying; until
-     * ranked results are tabulated, an unkeyed one blocks nothing. */
-    if (cv__contest_is_ranked(ct) && c->first_entry < 0) continue;
+    /* Ranked contests not tabulated by this release (irv, stv) join these
+     * checks with their first keying; until then they block nothing. */
+    if (!cv__contest_is_tabulated(ct) && c->first_entry < 0) continue;
     int32_t v = -1;
     enum cv__cell_status cs = cv__cell_status(st, cell, &v);
     /* E101: identity failures on sheets that still matter. */
@@ -299,7 +299,10 @@ static bool tie_findings(struct emit *e, struct cv__arena *scratch) {
     for (uint32_t i = 0; i < o.n_tied && used < sizeof f->detail; i++)
       used += (size_t)snprintf(f->detail + used, sizeof f->detail - used, "%s %s", i ? "," : "",
                                d->contests[ci].choices[o.tied[i]].id);
-    if (used < sizeof f->detail)
+    if (used < sizeof f->detail && ct->type == CV__CONTEST_CONDORCET)
+      snprintf(f->detail + used, sizeof f->detail - used, ", whom the %s method cannot separate; draw with canvass lot",
+               ct->method == CV__SCHULZE ? "Schulze" : "Ranked Pairs");
+    else if (used < sizeof f->detail)
       snprintf(f->detail + used, sizeof f->detail - used, " with %llu votes each; draw with canvass lot",
                (unsigned long long)t[root].votes[o.tied[0]]);
     if (!finish(e)) return false;
@@ -379,7 +382,7 @@ void cv__place_counts(const struct cv__state *st, struct cv__place_count *per_un
     p->batches++;
     for (uint32_t k = 0; k < style->n_contests; k++) {
       uint32_t cell = bt->cell0 + k;
-      if (cv__contest_is_ranked(&d->contests[st->cells[cell].contest]) && st->cells[cell].first_entry < 0)
+      if (!cv__contest_is_tabulated(&d->contests[st->cells[cell].contest]) && st->cells[cell].first_entry < 0)
         continue;
       int32_t v = -1;
       enum cv__cell_status cs = cv__cell_status(st, cell, &v);

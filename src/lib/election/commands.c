@@ -239,7 +239,7 @@ cv_status cv_certify(cv_election *e, const char *contest, struct cv_error *err) 
   if ((s = cv__election_begin(e, err)) != CV_OK) return s;
   size_t done = 0;
   for (uint32_t ci = 0; ci < e->st.def.n_contests && s == CV_OK; ci++) {
-    if (e->st.certified[ci] || cv__contest_is_ranked(&e->st.def.contests[ci])) continue;
+    if (e->st.certified[ci] || !cv__contest_is_tabulated(&e->st.def.contests[ci])) continue;
     s = certify_one(e, e->st.def.contests[ci].id, err);
     done++;
   }

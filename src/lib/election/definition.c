@@ -14,7 +14,7 @@ static const char *const RULES_KEYS[] = {"agreement_count", "blank_ballots",
                                          "manifest_tolerance", "pollbook_tolerance", NULL};
 static const char *const UNIT_KEYS[] = {"id", "name", "type", "parent", NULL};
 static const char *const CONTEST_KEYS[] = {"id", "name", "type", "votes_allowed", "seats",
-                                           "district", "passing", "choices", NULL};
+                                           "district", "passing", "method", "choices", NULL};
 static const char *const CHOICE_KEYS[] = {"id", "name", "write_in", NULL};
 static const char *const STYLE_KEYS[] = {"id", "contests", "polling_places", NULL};
 
@@ -46,6 +46,10 @@ const char *cv__passing_name(enum cv__passing p) {
   case CV__PASS_THREE_FIFTHS: return "three_fifths";
   }
   return "majority";
+}
+
+bool cv__contest_is_tabulated(const struct cv__contest *c) {
+  return !cv__contest_is_ranked(c) || c->type == CV__CONTEST_CONDORCET;
 }
 
 bool cv__contest_is_ranked(const struct cv__contest *c) {
@@ -316,6 +320,25 @@ static cv_status decode_contest(struct cv__definition *d, struct cv__contest *ct
   }
   ct->seats = (uint32_t)seats;
   ct->votes_allowed = (uint32_t)votes;
+  const struct cv__jval *mv = cv__json_get(obj, "method");
+  if (ct->type != CV__CONTEST_CONDORCET) {
+    if (mv) return cv__jf_fail(c, mv, path, "method", "only condorcet contests have a method");
+    return CV_OK;
+  }
+  const char *method = "schulze";
+  if ((s = cv__jf_str(c, obj, path, "method", false, &method)) != CV_OK) return s;
+  if (strcmp(method, "schulze") == 0)
+    ct->method = CV__SCHULZE;
+  else if (strcmp(method, "ranked_pairs") == 0)
+    ct->method = CV__RANKED_PAIRS;
+  else
+    return cv__jf_fail(c, mv, path, "method", "must be \"schulze\" or \"ranked_pairs\" (found \"%.40s\")",
+                       method);
+  if (ct->seats != 1)
+    return cv__jf_fail(c, cv__json_get(obj, "seats"), path, "seats", "a condorcet contest fills 1 seat");
+  if (ct->n_choices > CV__CONDORCET_MAX_CHOICES)
+    return cv__jf_fail(c, cv__json_get(obj, "choices"), path, "choices",
+                       "a condorcet contest has at most %u choices", CV__CONDORCET_MAX_CHOICES);
   return CV_OK;
 }
 

@@ -29,6 +29,11 @@ enum cv__contest_type {
 
 enum cv__passing { CV__PASS_MAJORITY, CV__PASS_TWO_THIRDS, CV__PASS_THREE_FIFTHS };
 
+/* How a Condorcet contest picks its winner when no choice beats all others
+ * (docs/condorcet.md). */
+enum cv__condorcet_method { CV__SCHULZE, CV__RANKED_PAIRS };
+#define CV__CONDORCET_MAX_CHOICES 256u /* = CV__CONDORCET_MAX_CANDIDATES */
+
 /* How a wholly blank ballot is recorded for a contest. */
 enum cv__blank_rule {
   CV__BLANK_SEPARATE,   /* counted in "blank", contributes no undervotes */
@@ -54,6 +59,7 @@ struct cv__contest {
   uint32_t seats;
   int32_t district;         /* unit index */
   enum cv__passing passing; /* measures */
+  enum cv__condorcet_method method; /* condorcet contests */
   struct cv__choice *choices;
   uint32_t n_choices;
   uint32_t *by_id;          /* choice indices in byte order of their ids (canonical order) */
@@ -102,6 +108,10 @@ cv_status cv__definition_decode(struct cv__definition *def, struct cv__arena *a,
 void cv__definition_fini(struct cv__definition *def);
 
 bool cv__contest_is_ranked(const struct cv__contest *c);
+/* False for the ranked contests this release does not tabulate (irv, stv):
+ * they are left out of the count's progress until keyed, and of
+ * certification. */
+bool cv__contest_is_tabulated(const struct cv__contest *c);
 const char *cv__contest_type_name(enum cv__contest_type t);
 const char *cv__unit_type_name(enum cv__unit_type t);
 /* The passing rule as the definition spells it ("two_thirds"). */

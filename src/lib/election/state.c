@@ -723,7 +723,7 @@ static cv_status apply_certified(struct ctx *c) {
   uint32_t ci;
   if (!cv__state_contest(st, cid, &ci)) return refuse(c, CV_EINVAL, "unknown contest \"%.64s\"", cid);
   if (st->certified[ci]) return refuse(c, CV_EREFUSED, "contest \"%s\" is already certified", cid);
-  if (cv__contest_is_ranked(&st->def.contests[ci]))
+  if (!cv__contest_is_tabulated(&st->def.contests[ci]))
     return refuse(c, CV_EREFUSED, "contest \"%s\" is ranked and not tabulated by this release", cid);
   char why[700];
   bool allowed;

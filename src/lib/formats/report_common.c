@@ -22,7 +22,7 @@ enum cv__rstatus cv__report_election_status(const struct cv__state *st) {
   const struct cv__definition *d = &st->def;
   uint32_t counted = 0, certified = 0;
   for (uint32_t ci = 0; ci < d->n_contests; ci++) {
-    if (cv__contest_is_ranked(&d->contests[ci])) continue;
+    if (!cv__contest_is_tabulated(&d->contests[ci])) continue;
     counted++;
     if (st->certified[ci]) certified++;
   }
@@ -31,7 +31,7 @@ enum cv__rstatus cv__report_election_status(const struct cv__state *st) {
   if (counted > 0 && certified == counted) return CV__RS_CERTIFIED;
   size_t cells = 0;
   for (size_t c = 0; c < st->n_cells; c++) {
-    if (cv__contest_is_ranked(&d->contests[st->cells[c].contest])) continue;
+    if (!cv__contest_is_tabulated(&d->contests[st->cells[c].contest])) continue;
     cells++;
     if (!cv__cell_settled(cv__cell_status(st, (uint32_t)c, NULL))) return CV__RS_PARTIAL;
   }

@@ -8,6 +8,7 @@
 
 #include "count/agreement.h"
 #include "formats/report_common.h"
+#include "formats/report_ranked.h"
 #include "tabulate/outcome.h"
 
 /* One contest, tallied once for all formats. */
@@ -48,7 +49,7 @@ enum mark { M_NONE, M_ELECTED, M_LOT, M_LEADING, M_TIED, M_NOT, M_WRITE_INS };
  * that a seat is "leading", never "elected". */
 static enum mark choice_mark(const struct view *v, uint32_t i) {
   const struct cv__outcome *o = &v->o;
-  if (o->ranked || v->ct->type == CV__CONTEST_MEASURE) return M_NONE;
+  if (o->untabulated || v->ct->type == CV__CONTEST_MEASURE) return M_NONE;
   for (uint32_t p = 0; p < o->n_elected; p++) {
     if (o->elected[p] != i) continue;
     if (!o->complete) return M_LEADING;
@@ -135,7 +136,7 @@ static cv_status text_totals(const struct cv__state *st, const struct view *v, s
   cv__rtab_init(&t, a, "lrrl");
   cv__rtab_row(&t);
   cv__rtab_set(&t, 0, "Choice");
-  cv__rtab_set(&t, 1, "Votes");
+  cv__rtab_set(&t, 1, o->ranked ? "1st choices" : "Votes");
   cv__rtab_set(&t, 2, "Share");
   uint64_t sum = 0;
   for (uint32_t i = 0; i < ct->n_choices; i++) sum += v->total->votes[i];
@@ -162,6 +163,13 @@ static cv_status text_totals(const struct cv__state *st, const struct view *v, s
     cv__rtab_line(&t, "Measure %s (%s required)%s", o->passed ? "PASSES" : "FAILS",
                   passing_words(ct->passing),
                   o->complete ? "" : " - provisional: not every batch result is settled");
+  } else if (o->tie && !o->lot_applied && ct->type == CV__CONTEST_CONDORCET) {
+    name_list(&line, ct, o->tied, o->n_tied);
+    cv__rtab_line(&t, "Tie: the %s method leaves %s; %s`canvass lot --contest %s --seed DIGITS` "
+                      "decides it, with a public seed of at least 20 digits.",
+                  ct->method == CV__SCHULZE ? "Schulze" : "Ranked Pairs", line.data ? line.data : "",
+                  o->complete ? "only " : "if it stands when every batch result is settled, only ",
+                  ct->id);
   } else if (o->tie && !o->lot_applied) {
     char n[CV__NUM_LEN];
     name_list(&line, ct, o->tied, o->n_tied);
@@ -347,11 +355,12 @@ static cv_status results_text(const struct cv__state *st, const struct cv_report
     if ((s = make_view(st, ci, a, &v)) != CV_OK) break;
     cv__buf_addc(out, '\n');
     title_line(out, &v);
-    if (v.o.ranked) {
-      cv__buf_adds(out, "  not yet tabulated: ranked contests are counted by a later release\n");
+    if (v.o.untabulated) {
+      cv__buf_adds(out, "  not yet tabulated: irv and stv contests are counted by a later release\n");
       continue;
     }
     s = text_totals(st, &v, a, out);
+    if (s == CV_OK && v.ct->type == CV__CONTEST_CONDORCET) s = cv__report_condorcet_text(st, ci, a, out);
     if (s == CV_OK && opt->by_unit) {
       cv__buf_adds(out, "\n  By polling place\n");
       s = text_units(st, &v, a, out);
@@ -419,7 +428,7 @@ static cv_status results_csv(const struct cv__state *st, const struct cv_report_
     cv_status s = make_view(st, ci, a, &v);
     if (s != CV_OK) return s;
     const struct cv__contest *ct = v.ct;
-    bool tab = !v.o.ranked;
+    bool tab = !v.o.untabulated;
     csv_rows(out, &v, "total", d->units[ct->district].id, "", tab ? v.total : NULL, true);
     if (opt->by_unit)
       for (uint32_t u = 0; u < d->n_units; u++)
@@ -439,7 +448,7 @@ static cv_status results_csv(const struct cv__state *st, const struct cv_report_
     }
     if (out->status != CV_OK) return out->status;
   }
-  return CV_OK;
+  return cv__report_condorcet_csv(st, only, a, out);
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -503,7 +512,7 @@ static void json_outcome(struct cv__jw *w, const struct view *v) {
   cv__jw_bool(w, o->complete);
   /* As the choices' words: seats are "elected" only once every batch result
    * is settled; before that the same seats are "leading". */
-  uint32_t seats = o->ranked || measure ? 0 : o->n_elected;
+  uint32_t seats = o->untabulated || measure ? 0 : o->n_elected;
   cv__jw_key(w, "elected");
   json_ids(w, v->ct, o->elected, o->complete ? seats : 0);
   cv__jw_key(w, "leading");
@@ -537,7 +546,7 @@ static cv_status json_contest(struct cv__jw *w, const struct cv__state *st,
                               struct cv__arena *a) {
   const struct cv__definition *d = &st->def;
   const struct cv__contest *ct = v->ct;
-  bool tab = !v->o.ranked;
+  bool tab = !v->o.untabulated;
   cv__jw_obj(w);
   cv__jw_key(w, "id");
   cv__jw_str(w, ct->id);
@@ -568,6 +577,10 @@ static cv_status json_contest(struct cv__jw *w, const struct cv__state *st,
   cv__jw_uint(w, v->total->cells);
   json_counts(w, v, tab ? v->total : NULL, true);
   json_outcome(w, v);
+  if (ct->type == CV__CONTEST_CONDORCET) {
+    cv_status s = cv__report_condorcet_json(w, st, v->ci, a);
+    if (s != CV_OK) return s;
+  }
   if (opt->by_unit) {
     cv__jw_key(w, "polling_places");
     cv__jw_arr(w);

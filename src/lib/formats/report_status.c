@@ -153,7 +153,7 @@ static const char *contest_cert_word(const struct cv__state *st, uint32_t ci, ch
     snprintf(buf, n, "certified (event %llu)", (unsigned long long)st->certified[ci]);
     return buf;
   }
-  if (cv__contest_is_ranked(ct)) {
+  if (!cv__contest_is_tabulated(ct)) {
     snprintf(buf, n, "ranked (%s): not tabulated in this release", cv__contest_type_name(ct->type));
     return buf;
   }
@@ -371,7 +371,7 @@ static cv_status status_csv(const struct cv__state *st, const struct status_data
     n1[0] = '\0';
     if (st->certified[ci]) u64s(st->certified[ci], n1);
     const char *word = st->certified[ci]              ? "certified"
-                       : cv__contest_is_ranked(ct) ? "not tabulated"
+                       : !cv__contest_is_tabulated(ct) ? "not tabulated"
                                                      : "not certified";
     const char *row[] = {ct->id, ct->name, cv__contest_type_name(ct->type), word, n1};
     cv__report_csv_row(out, row, 5);

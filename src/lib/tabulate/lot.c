@@ -43,7 +43,7 @@ cv_status cv__lot_draw(const struct cv__state *st, uint32_t ci, const char *seed
   struct cv__outcome o;
   if (cv__outcome_compute(st, ci, &units[root], a, &o) != CV_OK)
     return cv__failf(err, CV_ENOMEM, "out of memory");
-  if (o.ranked || ct->type == CV__CONTEST_MEASURE)
+  if (o.untabulated || ct->type == CV__CONTEST_MEASURE)
     return cv__failf(err, CV_EREFUSED, "contest \"%s\" is not decided by lot in this release", ct->id);
   if (!o.complete)
     return cv__failf(err, CV_EREFUSED,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "count/agreement.h"
+#include "tabulate/ranked.h"
 
 void cv__tally_add_cell(const struct cv__state *st, uint32_t cell, struct cv__tally *t) {
   int32_t v;
@@ -66,13 +67,14 @@ cv_status cv__outcome_compute(const struct cv__state *st, uint32_t ci, const str
   const struct cv__contest *ct = &st->def.contests[ci];
   memset(o, 0, sizeof *o);
   o->ranked = cv__contest_is_ranked(ct);
+  o->untabulated = o->ranked && ct->type != CV__CONTEST_CONDORCET;
   o->complete = total->cells > 0 && total->settled == total->cells;
   uint32_t n = ct->n_choices;
   o->order = cv__arena_alloc(a, n * sizeof *o->order);
   o->elected = cv__arena_alloc(a, n * sizeof *o->elected);
   o->tied = cv__arena_alloc(a, n * sizeof *o->tied);
   if (!o->order || !o->elected || !o->tied) return CV_ENOMEM;
-  if (o->ranked) return CV_OK;
+  if (o->untabulated) return CV_OK;
   /* Stable insertion sort by votes, descending: equal votes keep definition order. */
   for (uint32_t i = 0; i < n; i++) {
     uint32_t j = i;
@@ -81,6 +83,14 @@ cv_status cv__outcome_compute(const struct cv__state *st, uint32_t ci, const str
       j--;
     }
     o->order[j] = i;
+  }
+  if (ct->type == CV__CONTEST_CONDORCET) {
+    struct cv__pairwise m;
+    cv_status s = cv__ranked_pairwise(st, ci, &m);
+    if (s != CV_OK) return s;
+    s = cv__condorcet_outcome(st, ci, &m, a, o, NULL);
+    cv__pairwise_fini(&m);
+    return s;
   }
   if (ct->type == CV__CONTEST_MEASURE) {
     uint64_t yes = total->votes[0], no = total->votes[1];
@@ -111,13 +121,17 @@ cv_status cv__outcome_compute(const struct cv__state *st, uint32_t ci, const str
   for (uint32_t i = 0; i < n; i++)
     if (total->votes[i] == last) o->tied[o->n_tied++] = i;
   o->n_elected = above;
-  const struct cv__lot *lot = cv__state_lot(st, ci);
-  if (lot && lot->n_tied == o->n_tied &&
-      memcmp(lot->tied, o->tied, o->n_tied * sizeof *o->tied) == 0) {
-    for (uint32_t i = 0; i < o->seats_in_tie; i++) o->elected[above + i] = lot->order[i];
-    o->n_elected = seats;
-    o->lot_applied = true;
-    o->lot_seq = lot->seq;
-  }
+  cv__outcome_apply_lot(st, ci, o);
   return CV_OK;
+}
+
+void cv__outcome_apply_lot(const struct cv__state *st, uint32_t ci, struct cv__outcome *o) {
+  const struct cv__lot *lot = cv__state_lot(st, ci);
+  if (!lot || lot->n_tied != o->n_tied || memcmp(lot->tied, o->tied, o->n_tied * sizeof *o->tied) != 0)
+    return;
+  uint32_t above = o->n_elected;
+  for (uint32_t i = 0; i < o->seats_in_tie; i++) o->elected[above + i] = lot->order[i];
+  o->n_elected = above + o->seats_in_tie;
+  o->lot_applied = true;
+  o->lot_seq = lot->seq;
 }

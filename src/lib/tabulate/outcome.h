@@ -28,7 +28,8 @@ void cv__tally_add_cell(const struct cv__state *st, uint32_t cell, struct cv__ta
 struct cv__tally *cv__tally_units_new(const struct cv__state *st, uint32_t ci, struct cv__arena *a);
 
 struct cv__outcome {
-  bool ranked;          /* a ranked contest: not tabulated in this release */
+  bool ranked;          /* a ranked contest: totals are first choices */
+  bool untabulated;     /* a ranked contest this release does not tabulate (irv, stv) */
   bool complete;        /* every batch x contest result is settled */
   uint32_t *order;      /* choice indices, most votes first (ties: definition order) */
   uint32_t *elected;    /* seats filled, in order */
@@ -42,8 +43,14 @@ struct cv__outcome {
   bool passed;          /* measures */
 };
 
-/* Works out the outcome of contest ci from its total. Arrays come from a. */
+/* Works out the outcome of contest ci from its total (Condorcet contests
+ * from their pairwise matrix, tabulate/ranked.h). Arrays come from a. */
 cv_status cv__outcome_compute(const struct cv__state *st, uint32_t ci, const struct cv__tally *total,
                               struct cv__arena *a, struct cv__outcome *o);
+
+/* When o has a tie (o->tied, o->seats_in_tie, o->n_elected seats already
+ * filled) and a recorded lot of contest ci drew exactly those choices, fills
+ * the tied seats in the drawn order and marks o->lot_applied. */
+void cv__outcome_apply_lot(const struct cv__state *st, uint32_t ci, struct cv__outcome *o);
 
 #endif
