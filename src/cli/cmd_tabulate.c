@@ -1,6 +1,8 @@
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "canvass/tabulate.h"
 #include "cli.h"
@@ -18,13 +20,127 @@ static const char HELP[] =
     "tied candidates' names; --tiebreak \"NAME|NAME...\" gives the decisions, one\n"
     "per tie, in order.\n\n"
     "With --blt, reads a BLT ballot file and counts it by single transferable\n"
-    "vote under RULE (scotland, wigm, wigm-prf, meek, meek-prf, warren, mpls,\n"
-    "irish; see docs/stv.md). --option passes one of droop's option keys\n"
+    "vote under RULE (scotland, wigm, wigm-prf, wigm-prf-batch, meek, meek-prf,\n"
+    "warren, mpls, qpq, cfer, cfer-batch, irish; see docs/stv.md). --option\n"
+    "passes one of droop's option keys\n"
     "(arithmetic=fixed|guarded|rational, precision=N, guard=N, display=N,\n"
     "omega=N, ...) and may be repeated. Writes OUT/report.json: the candidates\n"
-    "elected in order and each round's tallies as exact decimal strings.\n";
+    "elected in order and each round's tallies as exact decimal strings.\n"
+    "When --blt names a folder, every *.blt file below it is counted, in name\n"
+    "order, each into OUT/PATH/report.json (PATH: the file's path in the folder\n"
+    "without .blt); files that fail are listed and the exit status is that of\n"
+    "the first failure.\n";
 
 #define MAX_OPTIONS 64
+#define MAX_BLT_FILES 100000
+
+struct blt_list {
+  char **paths;
+  size_t n, cap;
+  bool overflow;
+};
+
+static int path_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the *.blt files below dir (depth-first; sorted afterwards). */
+static void find_blt(const char *dir, struct blt_list *l, int depth) {
+  DIR *d = depth < 32 ? opendir(dir) : NULL;
+  if (!d) return;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL && !l->overflow) {
+    if (de->d_name[0] == '.') continue;
+    size_t n = strlen(dir) + strlen(de->d_name) + 2;
+    char *p = malloc(n);
+    if (!p) {
+      l->overflow = true;
+      break;
+    }
+    snprintf(p, n, "%s/%s", dir, de->d_name);
+    struct stat sb;
+    size_t len = strlen(de->d_name);
+    if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      find_blt(p, l, depth + 1);
+      free(p);
+    } else if (len > 4 && strcmp(de->d_name + len - 4, ".blt") == 0 && l->n < MAX_BLT_FILES) {
+      if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 256;
+        char **np = realloc(l->paths, ncap * sizeof *np);
+        if (!np) {
+          free(p);
+          l->overflow = true;
+          break;
+        }
+        l->paths = np;
+        l->cap = ncap;
+      }
+      l->paths[l->n++] = p;
+    } else {
+      if (l->n >= MAX_BLT_FILES) l->overflow = true;
+      free(p);
+    }
+  }
+  closedir(d);
+}
+
+/* Creates every missing folder above path (its last part is left alone). */
+static void make_parents(char *path) {
+  for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+    *p = '\0';
+    (void)mkdir(path, 0777); /* an existing folder is fine; real failures show when writing */
+    *p = '/';
+  }
+}
+
+/* Counts every BLT file below dir into out/<path without .blt>. */
+static int tabulate_folder(const char *dir, const char *rule, const char *const *options,
+                           size_t n_options, const char *out) {
+  struct blt_list l = {0};
+  find_blt(dir, &l, 0);
+  if (l.overflow) {
+    fprintf(stderr, "canvass tabulate: %s: more than %d BLT files, or out of memory\n", dir, MAX_BLT_FILES);
+    for (size_t i = 0; i < l.n; i++) free(l.paths[i]);
+    free(l.paths);
+    return 71;
+  }
+  if (l.n == 0) {
+    fprintf(stderr, "canvass tabulate: no .blt file in %s\n", dir);
+    free(l.paths);
+    return 66;
+  }
+  qsort(l.paths, l.n, sizeof *l.paths, path_cmp);
+  size_t failed = 0, base = strlen(dir);
+  int rc = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    const char *rel = l.paths[i] + base + 1;
+    size_t n = strlen(out) + strlen(rel) + 2;
+    char *o = malloc(n);
+    if (!o) {
+      rc = rc ? rc : 71;
+      break;
+    }
+    snprintf(o, n, "%s/%s", out, rel);
+    o[strlen(o) - 4] = '\0'; /* drop ".blt" */
+    make_parents(o);
+    struct cv_error err = {0};
+    if (cv_tabulate_blt(l.paths[i], rule, options, n_options, o, NULL, NULL, &err) != CV_OK) {
+      cli_progress_done();
+      int code = cli_fail(&err);
+      if (!rc) rc = code;
+      failed++;
+    }
+    free(o);
+    cli_progress(NULL, "counting", i + 1, l.n);
+  }
+  cli_progress_done();
+  printf("counted %zu of %zu BLT files into %s", l.n - failed, l.n, out);
+  if (failed) printf(" (%zu failed, listed above)", failed);
+  printf("\n");
+  for (size_t i = 0; i < l.n; i++) free(l.paths[i]);
+  free(l.paths);
+  return rc;
+}
 
 int cmd_tabulate(int argc, char **argv) {
   const char *rctab = NULL, *blt = NULL, *rule = NULL, *output = NULL, *tiebreak = NULL;
@@ -79,6 +195,9 @@ int cmd_tabulate(int argc, char **argv) {
   } else {
     if (!rule) return cli_usage("tabulate", "give --rule with --blt");
     if (tiebreak) return cli_usage("tabulate", "--tiebreak goes with --rctab-config");
+    struct stat sb;
+    if (stat(blt, &sb) == 0 && S_ISDIR(sb.st_mode))
+      return tabulate_folder(blt, rule, options, n_options, output);
     s = cv_tabulate_blt(blt, rule, options, n_options, output, cli_progress, NULL, &err);
   }
   cli_progress_done();
