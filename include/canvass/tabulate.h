@@ -32,6 +32,12 @@ CV_API cv_status cv_tabulate_rctab(const char *config_path, const char *output_d
                                    const char *tiebreak, cv_progress_fn progress,
                                    void *progress_ud, struct cv_error *err);
 
+/* RCTab's "convert to CDF" action: reads the cast vote records the RCTab
+ * configuration names and writes them, without counting, as a NIST SP
+ * 1500-103 CVR report (STEM_cdf_cvr.json) into output_dir. */
+CV_API cv_status cv_convert_rctab_cdf(const char *config_path, const char *output_dir,
+                                      struct cv_error *err);
+
 /* Counts the STV election in a BLT file under rule (droop's rule names:
  * scotland, wigm, wigm-prf, meek, meek-prf, warren, mpls, irish, ...) with
  * droop's options given as "KEY=VALUE" strings (arithmetic, precision,

@@ -9,6 +9,7 @@
 
 static const char HELP[] =
     "usage: canvass tabulate --rctab-config DIR/STEM_config.json --output OUT [--tiebreak NAMES]\n"
+    "       canvass tabulate --rctab-config DIR/STEM_config.json --convert-to-cdf --output OUT\n"
     "       canvass tabulate --blt FILE --rule RULE [--option KEY=VALUE ...] --output OUT\n\n"
     "Counts a ranked contest from files, without an election store.\n\n"
     "With --rctab-config, reads an RCTab contest configuration and the cast vote\n"
@@ -18,7 +19,9 @@ static const char HELP[] =
     "the CDF CVR export when the configuration asks for them. Under the\n"
     "interactive tiebreak modes a tie stops the count with exit status 3 and the\n"
     "tied candidates' names; --tiebreak \"NAME|NAME...\" gives the decisions, one\n"
-    "per tie, in order.\n\n"
+    "per tie, in order. --convert-to-cdf does RCTab's conversion instead: it\n"
+    "writes the cast vote records as a NIST SP 1500-103 report\n"
+    "(STEM_cdf_cvr.json) without counting them.\n\n"
     "With --blt, reads a BLT ballot file and counts it by single transferable\n"
     "vote under RULE (scotland, wigm, wigm-prf, wigm-prf-batch, meek, meek-prf,\n"
     "warren, mpls, qpq, cfer, cfer-batch, irish; see docs/stv.md). --option\n"
@@ -174,8 +177,9 @@ int cmd_tabulate(int argc, char **argv) {
   }
   const char *pos[1];
   size_t n;
-  bool help;
+  bool help, convert = false;
   struct cli_opt opts[] = {{"--rctab-config", true, &rctab, NULL},
+                           {"--convert-to-cdf", false, NULL, &convert},
                            {"--blt", true, &blt, NULL},
                            {"--rule", true, &rule, NULL},
                            {"--output", true, &output, NULL},
@@ -191,9 +195,12 @@ int cmd_tabulate(int argc, char **argv) {
   cv_status s;
   if (rctab) {
     if (rule || n_options) return cli_usage("tabulate", "--rule and --option go with --blt");
-    s = cv_tabulate_rctab(rctab, output, tiebreak, cli_progress, NULL, &err);
+    if (convert && tiebreak) return cli_usage("tabulate", "--tiebreak does not go with --convert-to-cdf");
+    s = convert ? cv_convert_rctab_cdf(rctab, output, &err)
+                : cv_tabulate_rctab(rctab, output, tiebreak, cli_progress, NULL, &err);
   } else {
     if (!rule) return cli_usage("tabulate", "give --rule with --blt");
+    if (convert) return cli_usage("tabulate", "--convert-to-cdf goes with --rctab-config");
     if (tiebreak) return cli_usage("tabulate", "--tiebreak goes with --rctab-config");
     struct stat sb;
     if (stat(blt, &sb) == 0 && S_ISDIR(sb.st_mode))
