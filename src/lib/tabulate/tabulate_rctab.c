@@ -10,31 +10,11 @@
 
 #include "canvass/tabulate.h"
 #include "tabulate/rctab.h"
+#include "util/outdir.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
 /* Creates path and its missing parents. */
-static cv_status make_dirs(const char *path, struct cv_error *err) {
-  size_t n = strlen(path);
-  if (n == 0 || n > 4000) return cv__failf(err, CV_EUSAGE, "the output folder name is empty or too long");
-  char tmp[4096];
-  memcpy(tmp, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (tmp[i] != '/' && tmp[i] != '\0') continue;
-    char keep = tmp[i];
-    tmp[i] = '\0';
-    struct stat sb;
-    if (stat(tmp, &sb) != 0) {
-      if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-        return cv__fail(err, CV_EEXIST, tmp, 0, 0, NULL, "cannot create the output folder: %s", strerror(errno));
-    } else if (!S_ISDIR(sb.st_mode)) {
-      return cv__fail(err, CV_EEXIST, tmp, 0, 0, NULL, "not a folder");
-    }
-    tmp[i] = keep;
-  }
-  return CV_OK;
-}
-
 /* OUT/PREFIX_rctab_cvr.csv for the current pass. */
 static cv_status cvr_path(const struct cv__rc_contest *c, const char *dir, struct cv__buf *p, struct cv_error *err) {
   cv__buf_reset(p);
@@ -134,8 +114,13 @@ cv_status cv_tabulate_rctab(const char *config_path, const char *output_dir, con
   struct cv__rc_contest *c = cv__rc_contest_new();
   if (!c) return cv__failf(err, CV_ENOMEM, "out of memory");
   c->tiebreak_answers = tiebreak;
+  /* Everything is written into a staging folder and moved into place only
+   * when the whole count has succeeded: never a half-written set. */
+  char staged[4096] = "";
+  const char *final_dir = output_dir;
   cv_status st = cv__rc_config_load(c, config_path, err);
-  if (st == CV_OK) st = make_dirs(output_dir, err);
+  if (st == CV_OK) st = cv__outdir_stage(final_dir, staged, sizeof staged, err);
+  if (st == CV_OK) output_dir = staged;
   if (st == CV_OK) {
     c->keep_records = c->cfg.generate_cdf;
     c->pass = c->cfg.mode == CV__RC_MULTI_PASS ? 1 : 0;
@@ -172,6 +157,8 @@ cv_status cv_tabulate_rctab(const char *config_path, const char *output_dir, con
     if (st == CV_OK) st = write_outputs(c, output_dir, err);
   }
   cv__rc_contest_free(c);
+  if (st == CV_OK && staged[0]) st = cv__outdir_commit(staged, final_dir, err);
+  else cv__outdir_abort(staged);
   return st;
 }
 
@@ -179,15 +166,18 @@ cv_status cv__rc_convert_cdf(const char *config_path, const char *output_dir, st
   if (!config_path || !output_dir) return cv__failf(err, CV_EUSAGE, "give the configuration and the output folder");
   struct cv__rc_contest *c = cv__rc_contest_new();
   if (!c) return cv__failf(err, CV_ENOMEM, "out of memory");
+  char staged[4096] = "";
   cv_status st = cv__rc_config_load(c, config_path, err);
-  if (st == CV_OK) st = make_dirs(output_dir, err);
+  if (st == CV_OK) st = cv__outdir_stage(output_dir, staged, sizeof staged, err);
   if (st == CV_OK) {
     /* RCTab's conversion writes no RCTab CVR CSV (no file: no rows) */
     c->keep_records = true;
     st = cv__rc_read_ballots(c, NULL, NULL, err);
   }
-  if (st == CV_OK) st = cv__rc_write_cdf(c, output_dir, err); /* no rounds: original snapshots only */
+  if (st == CV_OK) st = cv__rc_write_cdf(c, staged, err); /* no rounds: original snapshots only */
   cv__rc_contest_free(c);
+  if (st == CV_OK) st = cv__outdir_commit(staged, output_dir, err);
+  else cv__outdir_abort(staged);
   return st;
 }
 
