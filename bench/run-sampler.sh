@@ -16,14 +16,14 @@
 #                           It is run with python3 from its source, never
 #                           installed or committed here. Without it only
 #                           canvass is timed.
-#   CANVASS                 the binary (default build/canvass)
+#   CANVASS                 the binary (default build/default/canvass)
 #   RUNS                    timed runs of canvass (default 10)
 #   REF_RUNS                timed runs of the reference (default 3)
 #   WORK                    scratch folder (default a new temporary one)
 #
 # Usage: CONSISTENT_SAMPLER_DIR=/path/to/consistent_sampler sh bench/run-sampler.sh
 set -eu
-canvass="${CANVASS:-build/canvass}"
+canvass="${CANVASS:-build/default/canvass}"
 runs="${RUNS:-10}"
 ref_runs="${REF_RUNS:-3}"
 ref="${CONSISTENT_SAMPLER_DIR:-}"

@@ -6,25 +6,9 @@
 #include <string.h>
 
 #include "formats/cvr.h"
+#include "fuzz_cvr_touch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static volatile size_t sink;
-
-static size_t len_of(const char *s) { return s ? strlen(s) : 0; }
-
-/* Touches every field and mark of a record. */
-static cv_status touch(void *ud, const struct cv__cvr_record *r, struct cv_error *err) {
-  (void)ud, (void)err;
-  sink += len_of(r->file) + len_of(r->id) + len_of(r->precinct) + len_of(r->batch) +
-          len_of(r->computed_id) + len_of(r->tabulator) + len_of(r->precinct_portion);
-  for (size_t i = 0; i < r->n_marks; i++) {
-    const struct cv__cvr_mark *m = &r->marks[i];
-    sink += m->rank + (size_t)m->kind + m->line + m->column;
-    if (m->text && m->text_len) sink += (unsigned char)m->text[m->text_len - 1];
-  }
-  return CV_OK;
-}
 
 static const char precincts[] =
     "{\"List\":[{\"Id\":1,\"Description\":\"P1\"},{\"Id\":2,\"Description\":\"P2\"}]}";
@@ -45,6 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct cv__dominion_mem m = {precincts, sizeof precincts - 1, portions, sizeof portions - 1,
                                contests, sizeof contests - 1, candidates, sizeof candidates - 1,
                                (const char *)data, size};
-  cv__cvr_read_dominion_mem(&s, &m, touch, NULL, &err);
+  cv__cvr_read_dominion_mem(&s, &m, fuzz_touch, NULL, &err);
   return 0;
 }

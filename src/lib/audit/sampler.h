@@ -85,16 +85,6 @@ size_t cv__sampler_digits_reversed(const uint8_t h[32], char out[81]);
  * zeros; "0" for zero), NUL-terminated; returns its length. */
 size_t cv__sampler_decimal(const uint8_t h[32], char out[80]);
 
-/* sampler_consistent.c: the SHA-256 state (eight words) after compressing
- * one 64-byte block. */
-void cv__sampler_midstate(const uint8_t block[64], uint32_t mid[8]);
-
-/* SHA-256 of B || a and of B || b, where mid is the state after the 64-byte
- * block B. Returns false, computing nothing, when it cannot do both at once
- * (an id over 55 bytes, or no SHA instructions): then hash them one by one. */
-bool cv__sampler_hash2(const uint32_t mid[8], const char *a, size_t la, const char *b, size_t lb,
-                       uint8_t ha[32], uint8_t hb[32]);
-
 /* True when s[0..n) is valid UTF-8 (no overlongs, surrogates or values
  * above U+10FFFF). */
 bool cv__sampler_utf8_ok(const char *s, size_t n);

@@ -47,13 +47,20 @@ struct snapshot {
   struct cv_error err;          /* the first problem found in it */
 };
 
+/* Objects defined by ObjectId with a Name (Candidate, GpUnit). */
+struct named {
+  const char *element;          /* "Candidate" or "GpUnit", for errors */
+  struct cv__strmap map;        /* ObjectId -> index */
+  const char **name;            /* NULL when the object has no Name */
+  size_t n, cap;
+};
+
 struct cdf {
   const struct cv__cvr_source *src;
   const char *path;
   struct cv__arena arena;
-  struct cv__strmap cand_map, unit_map, sel_map;
-  const char **cand_name, **unit_name;
-  size_t n_cand, n_unit, cap_cand, cap_unit;
+  struct named cands, units;
+  struct cv__strmap sel_map;
   struct selection *sels;
   size_t n_sels, cap_sels;
   struct contest *contests;
@@ -96,8 +103,9 @@ static const char *keep(struct cdf *c, const char *s) {
 
 /* ---- pass 1: definitions ----------------------------------------------------------- */
 
-/* <Candidate ObjectId=..><Name>..</Name></Candidate> */
-static cv_status read_candidate(struct cdf *c, struct cv__xml *x, struct cv_error *err) {
+/* <Candidate ObjectId=..><Name>..</Name></Candidate>, and the same shape
+ * for <GpUnit>: records the object's Name under its ObjectId in defs. */
+static cv_status read_named(struct cdf *c, struct cv__xml *x, struct named *defs, struct cv_error *err) {
   const char *oid = cv__xml_attr(x, "ObjectId");
   uint32_t line = x->line, column = x->column;
   const char *id = oid ? keep(c, oid) : NULL, *name = NULL;
@@ -114,48 +122,15 @@ static cv_status read_candidate(struct cdf *c, struct cv__xml *x, struct cv_erro
     if (st != CV_OK) return st;
   }
   if (st != CV_OK) return st;
-  if (!id)
-    return cv__fail(err, CV_EINVAL, c->path, line, column, NULL, "Candidate has no ObjectId");
-  if (cv__grow((void **)&c->cand_name, &c->cap_cand, c->n_cand + 1, sizeof *c->cand_name,
-               MAX_DEFS) != CV_OK)
-    return cv__fail(err, CV_ELIMIT, c->path, line, column, NULL, "too many candidates");
-  st = cv__strmap_put(&c->cand_map, id, (uint32_t)c->n_cand);
+  if (!id) return cv__fail(err, CV_EINVAL, c->path, line, column, NULL, "%s has no ObjectId", defs->element);
+  if (cv__grow((void **)&defs->name, &defs->cap, defs->n + 1, sizeof *defs->name, MAX_DEFS) != CV_OK)
+    return cv__fail(err, CV_ELIMIT, c->path, line, column, NULL, "too many %ss", defs->element);
+  st = cv__strmap_put(&defs->map, id, (uint32_t)defs->n);
   if (st == CV_EEXIST)
-    return cv__fail(err, CV_EINVAL, c->path, line, column, NULL,
-                    "Candidate \"%s\" appears more than once", id);
+    return cv__fail(err, CV_EINVAL, c->path, line, column, NULL, "%s \"%s\" appears more than once",
+                    defs->element, id);
   if (st != CV_OK) return cv__failf(err, st, "out of memory");
-  c->cand_name[c->n_cand++] = name;
-  return CV_OK;
-}
-
-/* <GpUnit ObjectId=..><Name>..</Name></GpUnit> */
-static cv_status read_unit(struct cdf *c, struct cv__xml *x, struct cv_error *err) {
-  const char *oid = cv__xml_attr(x, "ObjectId");
-  uint32_t line = x->line, column = x->column;
-  const char *id = oid ? keep(c, oid) : NULL, *name = NULL;
-  size_t depth = x->depth;
-  cv_status st;
-  while ((st = cv__xml_next(x, err)) == CV_OK && !(x->event == CV__XML_END && x->depth < depth)) {
-    if (x->event != CV__XML_START) continue;
-    if (x->depth == depth + 1 && is(x, "Name")) {
-      st = text_of(c, x, err);
-      if (st == CV_OK) name = keep(c, c->text.data);
-    } else {
-      st = cv__xml_skip(x, err);
-    }
-    if (st != CV_OK) return st;
-  }
-  if (st != CV_OK) return st;
-  if (!id) return cv__fail(err, CV_EINVAL, c->path, line, column, NULL, "GpUnit has no ObjectId");
-  if (cv__grow((void **)&c->unit_name, &c->cap_unit, c->n_unit + 1, sizeof *c->unit_name,
-               MAX_DEFS) != CV_OK)
-    return cv__fail(err, CV_ELIMIT, c->path, line, column, NULL, "too many GpUnits");
-  st = cv__strmap_put(&c->unit_map, id, (uint32_t)c->n_unit);
-  if (st == CV_EEXIST)
-    return cv__fail(err, CV_EINVAL, c->path, line, column, NULL,
-                    "GpUnit \"%s\" appears more than once", id);
-  if (st != CV_OK) return cv__failf(err, st, "out of memory");
-  c->unit_name[c->n_unit++] = name;
+  defs->name[defs->n++] = name;
   return CV_OK;
 }
 
@@ -219,7 +194,7 @@ static cv_status read_election(struct cdf *c, struct cv__xml *x, struct cv_error
   cv_status st;
   while ((st = cv__xml_next(x, err)) == CV_OK && !(x->event == CV__XML_END && x->depth < depth)) {
     if (x->event != CV__XML_START) continue;
-    if (x->depth == depth + 1 && is(x, "Candidate")) st = read_candidate(c, x, err);
+    if (x->depth == depth + 1 && is(x, "Candidate")) st = read_named(c, x, &c->cands, err);
     else if (x->depth == depth + 1 && is(x, "Contest")) st = read_contest_def(c, x, err);
     else st = cv__xml_skip(x, err);
     if (st != CV_OK) return st;
@@ -249,7 +224,7 @@ static cv_status pass_definitions(struct cdf *c, struct cv__xml *x, struct cv_er
     }
     if (is(x, "GpUnit")) {
       seen_units = true;
-      st = read_unit(c, x, err);
+      st = read_named(c, x, &c->units, err);
     } else if (is(x, "Election")) {
       seen_elections = true;
       st = read_election(c, x, err);
@@ -405,12 +380,12 @@ static cv_status read_cvr_selection(struct cdf *c, struct cv__xml *x, struct sna
       defer(s, &at, "ContestSelection \"%s\" has no CandidateIds", sid);
       return CV_OK;
     }
-    if (!cv__strmap_get(&c->cand_map, sel->candidate, &ci) || !c->cand_name[ci]) {
+    if (!cv__strmap_get(&c->cands.map, sel->candidate, &ci) || !c->cands.name[ci]) {
       defer(s, &at, "CandidateId \"%s\" of ContestSelection \"%s\" is not a named Candidate",
             sel->candidate, sid);
       return CV_OK;
     }
-    name = c->cand_name[ci];
+    name = c->cands.name[ci];
     if (!cv__cvr_unset(c->src->overvote_label) && strcmp(name, c->src->overvote_label) == 0)
       kind = CV__MARK_OVERVOTE;
   }
@@ -540,10 +515,10 @@ static cv_status read_cvr(struct cdf *c, struct cv__xml *x, size_t *index, cv__c
   struct cv__cvr_record rec = {0};
   if (has_unit) {
     uint32_t u;
-    if (!cv__strmap_get(&c->unit_map, unit, &u))
+    if (!cv__strmap_get(&c->units.map, unit, &u))
       return cv__fail(err, CV_EINVAL, c->path, line, column, NULL,
                       "GpUnit \"%s\" of CVR \"%s\" is not in the report", unit, unique);
-    rec.precinct = c->unit_name[u];
+    rec.precinct = c->units.name[u];
   }
   char cid[300];
   snprintf(cid, sizeof cid, "%s(%zu)", cv__cvr_basename(c->path), ++*index);
@@ -582,8 +557,10 @@ cv_status cv__cvr_read_cdf_xml(const struct cv__cvr_source *src, cv__cvr_fn fn, 
   c.src = src;
   c.path = src->path;
   cv__arena_init(&c.arena, 0);
-  cv__strmap_init(&c.cand_map);
-  cv__strmap_init(&c.unit_map);
+  c.cands.element = "Candidate";
+  c.units.element = "GpUnit";
+  cv__strmap_init(&c.cands.map);
+  cv__strmap_init(&c.units.map);
   cv__strmap_init(&c.sel_map);
   cv__buf_init(&c.text, 1 << 20);
   cv__buf_init(&c.ids, 1 << 20);
@@ -607,11 +584,11 @@ cv_status cv__cvr_read_cdf_xml(const struct cv__cvr_source *src, cv__cvr_fn fn, 
   }
   cv__free(owned);
   cv__arena_fini(&c.arena);
-  cv__strmap_fini(&c.cand_map);
-  cv__strmap_fini(&c.unit_map);
+  cv__strmap_fini(&c.cands.map);
+  cv__strmap_fini(&c.units.map);
   cv__strmap_fini(&c.sel_map);
-  cv__free((void *)c.cand_name);
-  cv__free((void *)c.unit_name);
+  cv__free((void *)c.cands.name);
+  cv__free((void *)c.units.name);
   cv__free(c.sels);
   cv__free(c.contests);
   cv__free(c.snaps);
